@@ -1,0 +1,170 @@
+"""Ingest: store an article, its revision, its sentences and its candidate claims in one transaction."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factcheck.analysis.anchoring import quote_selector
+from factcheck.analysis.claim_detector import ClaimDetector, SentenceResult
+from factcheck.exceptions import ValidationError
+from factcheck.models import Article, ArticleRevision, Claim, ClaimStatus, Fact, Sentence, User
+from factcheck.services.audit import AuditService
+from factcheck.services.text_input import prepare
+from factcheck.settings import Settings
+
+
+@dataclass
+class IngestResult:
+    article: Article
+    revision: ArticleRevision
+    created: bool = False  # a new article
+    revised: bool = False  # a new revision of an existing article
+    claims: list[Claim] = field(default_factory=list)
+
+    @property
+    def unchanged(self) -> bool:
+        return not (self.created or self.revised)
+
+
+def content_hash(text: str) -> str:
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def make_detector(settings: Settings) -> ClaimDetector:
+    if settings.claim_threshold is None:
+        return ClaimDetector()
+    return ClaimDetector(threshold=settings.claim_threshold)
+
+
+class IngestService:
+    def __init__(
+        self, db: Session, *, settings: Settings, detector: ClaimDetector | None = None
+    ) -> None:
+        self.db = db
+        self.settings = settings
+        self.detector = detector or make_detector(settings)
+        self.audit = AuditService(db)
+
+    def ingest(
+        self,
+        *,
+        text: str | bytes,
+        title: str,
+        url: str | None = None,
+        external_id: str | None = None,
+        author: str | None = None,
+        published_at: datetime | None = None,
+        source_format: str = "auto",
+        actor: User | None = None,
+    ) -> IngestResult:
+        title = (title or "").strip()
+        if not title:
+            raise ValidationError("A title is required.")
+        if len(title) > 500:
+            raise ValidationError("The title is longer than 500 characters.")
+        external_id = (external_id or "").strip() or None
+        prepared = prepare(text, max_chars=self.settings.max_article_chars, source_format=source_format)
+        digest = content_hash(prepared.text)
+
+        article = self._find_article(external_id=external_id, digest=digest)
+        if article is not None:
+            current = article.current_revision
+            if current is not None and current.content_hash == digest:
+                return IngestResult(article=article, revision=current, claims=self._claims(current))
+            revision = self._add_revision(article, prepared.text, digest, prepared.source_format, actor)
+            claims = self._detect(article, revision, published_at or article.published_at)
+            self.audit.record(
+                "article.revised", subject_type="article", subject_id=article.id, actor=actor,
+                article_id=article.id, details={"revision": revision.number},
+            )
+            return IngestResult(article=article, revision=revision, revised=True, claims=claims)
+
+        article = Article(
+            external_id=external_id, url=url, title=title, author=author,
+            published_at=published_at, created_by_id=actor.id if actor else None,
+        )
+        self.db.add(article)
+        self.db.flush()
+        revision = self._add_revision(article, prepared.text, digest, prepared.source_format, actor)
+        claims = self._detect(article, revision, published_at)
+        self.audit.record(
+            "article.created", subject_type="article", subject_id=article.id, actor=actor,
+            article_id=article.id, details={"claims": len(claims)},
+        )
+        return IngestResult(article=article, revision=revision, created=True, claims=claims)
+
+    def _find_article(self, *, external_id: str | None, digest: str) -> Article | None:
+        if external_id is not None:
+            return self.db.scalar(select(Article).where(Article.external_id == external_id))
+        # Without a CMS id, the same text pasted twice is the same article, not a duplicate.
+        revision = self.db.scalar(
+            select(ArticleRevision)
+            .join(Article)
+            .where(ArticleRevision.content_hash == digest, Article.external_id.is_(None))
+            .order_by(ArticleRevision.id.desc())
+            .limit(1)
+        )
+        if revision is None or revision.article.current_revision is not revision:
+            return None
+        return revision.article
+
+    def _add_revision(
+        self, article: Article, text: str, digest: str, source_format: str, actor: User | None
+    ) -> ArticleRevision:
+        number = (article.current_revision.number + 1) if article.revisions else 1
+        revision = ArticleRevision(
+            number=number, text=text, content_hash=digest, source_format=source_format,
+            created_by_id=actor.id if actor else None,
+        )
+        article.revisions.append(revision)
+        self.db.flush()
+        return revision
+
+    def _detect(
+        self, article: Article, revision: ArticleRevision, published_at: datetime | None
+    ) -> list[Claim]:
+        results = self.detector.detect(
+            revision.text, published_at=published_at.date() if published_at else None
+        )
+        sentences = [
+            Sentence(revision_id=revision.id, index=r.index, start=r.start, end=r.end, score=r.score)
+            for r in results
+        ]
+        self.db.add_all(sentences)
+        self.db.flush()
+        claims = [
+            self._claim(article, revision, sentence, result)
+            for sentence, result in zip(sentences, results, strict=True)
+            if result.is_claim
+        ]
+        self.db.add_all(claims)
+        self.db.flush()
+        return claims
+
+    def _claim(
+        self, article: Article, revision: ArticleRevision, sentence: Sentence, result: SentenceResult
+    ) -> Claim:
+        quote = quote_selector(revision.text, result.start, result.end)
+        return Claim(
+            article_id=article.id, revision_id=revision.id, sentence_id=sentence.id,
+            status=ClaimStatus.candidate.value, origin="detector",
+            exact=quote.exact, prefix=quote.prefix, suffix=quote.suffix,
+            start=result.start, end=result.end, score=result.score,
+            kinds=list(result.kinds), reasons=list(result.reasons),
+            facts=[
+                Fact(kind=f.kind, text=f.text, start=f.start, end=f.end, value=f.value)
+                for f in result.facts
+            ],
+        )
+
+    def _claims(self, revision: ArticleRevision) -> list[Claim]:
+        return list(
+            self.db.scalars(
+                select(Claim).where(Claim.revision_id == revision.id).order_by(Claim.start)
+            )
+        )

@@ -1,0 +1,65 @@
+"""The one place the application's configuration is read (environment variables prefixed FACTCHECK_)."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from typing import Literal
+
+from pydantic import Field, model_validator
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+DEVELOPMENT_SECRET = "development-only-secret-change-me"
+
+
+class Settings(BaseSettings):
+    model_config = SettingsConfigDict(env_prefix="FACTCHECK_", env_file=".env", extra="ignore")
+
+    environment: Literal["development", "test", "production"] = "development"
+    database_url: str = "sqlite:///./var/factcheck.db"
+    secret_key: str = DEVELOPMENT_SECRET
+
+    # Ingest
+    max_article_chars: int = Field(500_000, gt=0)
+    max_upload_bytes: int = Field(4_000_000, gt=0)
+
+    # Check-worthiness: what becomes a candidate claim, and what a checker sees first.
+    # None means "the value the shipped model was calibrated with".
+    claim_threshold: float | None = Field(None, ge=0, le=1)
+    high_priority_threshold: float | None = Field(None, ge=0, le=1)
+
+    # Workbench
+    lease_minutes: int = Field(30, gt=0)
+    login_max_failures: int = Field(5, gt=0)
+    login_window_minutes: int = Field(15, gt=0)
+    session_max_age_hours: int = Field(12, gt=0)
+
+    # Publishing
+    public_base_url: str = "https://example.org/fact-checks"
+    organization_name: str = "The Newsroom"
+    organization_url: str = "https://example.org"
+    api_rate_limit_per_minute: int = Field(600, gt=0)
+
+    # Claim matching (similarity in [0, 1])
+    match_suggest_threshold: float = Field(0.55, ge=0, le=1)
+    match_auto_threshold: float = Field(0.9, ge=0, le=1)
+    matching_enabled: bool = True
+
+    # Webhooks
+    webhook_timeout_seconds: float = Field(10.0, gt=0)
+    webhook_max_age_hours: int = Field(24, gt=0)
+    run_worker_in_app: bool | None = None  # None: on for SQLite, off for PostgreSQL
+
+    @model_validator(mode="after")
+    def _refuse_placeholder_secret(self) -> Settings:
+        if self.environment == "production" and self.secret_key == DEVELOPMENT_SECRET:
+            raise ValueError("FACTCHECK_SECRET_KEY must be set to a real secret in production")
+        return self
+
+    @property
+    def is_sqlite(self) -> bool:
+        return self.database_url.startswith("sqlite")
+
+
+@lru_cache
+def get_settings() -> Settings:
+    return Settings()
