@@ -44,6 +44,7 @@ def _looks_binary(text: str) -> bool:
 def prepare(raw: str | bytes, *, max_chars: int, source_format: str = "auto") -> ArticleText:
     """Validate and normalise an article's text; raise before anything is stored."""
     text = decode(raw) if isinstance(raw, bytes) else raw
+    text = text.removeprefix("\ufeff")
     if "\x00" in text:
         raise ValidationError("The text contains NUL bytes; it looks like a binary file.")
     if len(text) > max_chars:
