@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
 from fastapi import FastAPI
 from sqlalchemy import Engine
 from fastapi.responses import RedirectResponse
 from fastapi.staticfiles import StaticFiles
 
 from factcheck import __version__
+from factcheck.api import router as api
 from factcheck.db import make_engine, make_session_factory
 from factcheck.paths import STATIC_DIR
 from factcheck.settings import Settings, get_settings
-from factcheck.web import articles, errors, health
+from factcheck.worker import start_background_worker, stop_background_worker
+from factcheck.web import articles, auth, errors, health
+
+
+@asynccontextmanager
+async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+    start_background_worker(app)  # webhook delivery inside `serve` for the embedded SQLite default
+    try:
+        yield
+    finally:
+        stop_background_worker(app)
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:
@@ -24,6 +38,9 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
         docs_url="/api/docs",
         redoc_url=None,
         openapi_url="/openapi.json",
+        lifespan=lifespan,
+        # Every route: HTML ones need a signed-in user and, when state-changing, a CSRF token.
+        dependencies=auth.APP_DEPENDENCIES,
     )
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
@@ -31,7 +48,10 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
+    api.install(app)  # after errors.install: its JSON handlers wrap the HTML ones for /api/
+    auth.install(app)
     app.include_router(health.router)
+    app.include_router(auth.router, include_in_schema=False)
     app.include_router(articles.router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
