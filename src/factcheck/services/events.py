@@ -1,24 +1,28 @@
 """Domain events that reach the publishing site: written to the webhook outbox in the caller's transaction.
 
 A rolled-back publish therefore never sends a webhook, and a crash after commit never loses one:
-workers deliver what the outbox holds (see services/webhooks).
+workers deliver what the outbox holds (services/webhook_delivery.py, factcheck.worker).
 """
 
 from __future__ import annotations
 
+import json
 import uuid
 from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from factcheck.models import EVENTS, WebhookDelivery, WebhookEndpoint, utcnow
+from factcheck.models import (
+    EVENTS, Article, ArticleRevision, Claim, Verdict, WebhookDelivery, WebhookEndpoint, utcnow,
+)
 
 
 def emit(db: Session, event: str, payload: dict[str, Any]) -> list[WebhookDelivery]:
     """Queue one delivery per active endpoint subscribed to `event`."""
     if event not in EVENTS:
         raise ValueError(f"unknown event {event!r}")
+    json.dumps(payload, allow_nan=False)  # refuse, here and now, what could never be sent
     event_id = uuid.uuid4().hex
     body = {"id": event_id, "type": event, "created_at": utcnow().isoformat(), "data": payload}
     deliveries = [
@@ -28,3 +32,59 @@ def emit(db: Session, event: str, payload: dict[str, Any]) -> list[WebhookDelive
     ]
     db.add_all(deliveries)
     return deliveries
+
+
+# Typed helpers: the payload of each event, built in one place so receivers see one shape.
+# Payloads are small and stable (ids, CMS ids, a summary); receivers fetch details from the API.
+
+
+def _article_ref(article: Article) -> dict[str, Any]:
+    return {"id": article.id, "external_id": article.external_id, "url": article.url,
+            "title": article.title}
+
+
+def _verdict_data(verdict: Verdict, claim: Claim, article: Article) -> dict[str, Any]:
+    rating = verdict.rating
+    return {
+        "verdict": {
+            "id": verdict.id, "version": verdict.number, "summary": verdict.summary,
+            "rating": None if rating is None else {"name": rating.name, "label": rating.label,
+                                                  "value": rating.value},
+            "published_at": verdict.published_at.isoformat() if verdict.published_at else None,
+            "correction_note": verdict.correction_note,
+        },
+        "claim": {"id": claim.id, "exact": claim.exact, "start": claim.start, "end": claim.end},
+        "article": _article_ref(article),
+    }
+
+
+def verdict_published(db: Session, verdict: Verdict) -> list[WebhookDelivery]:
+    claim, article = _claim_and_article(db, verdict.claim_id)
+    return emit(db, "verdict.published", _verdict_data(verdict, claim, article))
+
+
+def verdict_corrected(db: Session, verdict: Verdict) -> list[WebhookDelivery]:
+    claim, article = _claim_and_article(db, verdict.claim_id)
+    return emit(db, "verdict.corrected", _verdict_data(verdict, claim, article))
+
+
+def article_revised(db: Session, article: Article, revision: ArticleRevision) -> list[WebhookDelivery]:
+    return emit(db, "article.revised", {"article": _article_ref(article),
+                                         "revision": {"id": revision.id, "number": revision.number}})
+
+
+def claim_orphaned(db: Session, claim: Claim) -> list[WebhookDelivery]:
+    _, article = _claim_and_article(db, claim.id)
+    return emit(db, "claim.orphaned", {
+        "claim": {"id": claim.id, "exact": claim.exact, "status": claim.status},
+        "article": _article_ref(article),
+    })
+
+
+def _claim_and_article(db: Session, claim_id: int) -> tuple[Claim, Article]:
+    claim = db.get(Claim, claim_id)
+    if claim is None:
+        raise ValueError(f"no claim {claim_id}")
+    article = db.get(Article, claim.article_id)
+    assert article is not None  # a claim's article is a required foreign key
+    return claim, article
