@@ -1,0 +1,274 @@
+"""Request and response models of the API: strict input (no coercion, no unknown fields), documented output."""
+
+from __future__ import annotations
+
+from datetime import UTC, date, datetime
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+
+# PostgreSQL refuses NUL characters in text, and lone surrogates cannot be encoded: refuse both here.
+NO_NUL = r"^[^\x00]*$"
+EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._:~@+\-]{0,254}$"
+HAS_TEXT = r"^[^\x00]*\S[^\x00]*$"
+MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
+
+
+def _encodable(value: str) -> str:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError as error:
+        raise ValueError("the text contains unpaired surrogate characters") from error
+    return value
+
+
+def _sane_datetime(value: datetime) -> datetime:
+    if not 1800 <= value.year <= 2200:
+        raise ValueError("the date must fall between the years 1800 and 2200")
+    return value.astimezone(UTC)
+
+
+Text = Annotated[str, Field(pattern=NO_NUL), AfterValidator(_encodable)]
+NonBlank = Annotated[str, Field(pattern=HAS_TEXT), AfterValidator(_encodable)]
+ExternalId = Annotated[str, Field(pattern=EXTERNAL_ID, min_length=1, max_length=255)]
+Timestamp = Annotated[datetime, Field(strict=False), AfterValidator(_sane_datetime)]
+Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+
+
+class StrictModel(BaseModel):
+    model_config = ConfigDict(strict=True, extra="forbid")
+
+
+class ArticleIn(StrictModel):
+    model_config = ConfigDict(
+        strict=True, extra="forbid",
+        json_schema_extra={
+            "oneOf": [{"required": ["text"]}, {"required": ["html"]}],
+            "examples": [{
+                "external_id": "cms-4711", "title": "Pakistan and the U.S. keep talking",
+                "url": "https://news.example/pakistan", "author": "A. Reporter",
+                "published_at": "2023-03-20T09:00:00Z",
+                "text": "Pakistan has lost more than 80,000 lives over the past two decades.",
+            }],
+        },
+    )
+
+    external_id: ExternalId | None = Field(None, description="The CMS's id; sending it again revises.")
+    title: Annotated[NonBlank, Field(max_length=500)]
+    url: Annotated[Text, Field(max_length=2048, pattern=r"^https?://[^\s\x00]+$")] | None = None
+    author: Annotated[Text, Field(max_length=255)] | None = None
+    published_at: Annotated[Timestamp, Field(description="ISO 8601 with a time zone")] | None = None
+    text: NonBlank | None = Field(None, description="Plain text (exactly one of text and html).")
+    html: NonBlank | None = Field(None, description="HTML; scripts and markup are stripped.")
+
+    @model_validator(mode="after")
+    def _one_body(self) -> ArticleIn:
+        if (self.text is None) == (self.html is None):
+            raise ValueError("give exactly one of text and html")
+        return self
+
+
+class DetectIn(StrictModel):
+    model_config = ConfigDict(
+        strict=True, extra="forbid",
+        json_schema_extra={
+            "oneOf": [{"required": ["text"]}, {"required": ["sentences"]}],
+            "examples": [{"text": "Pakistan has lost more than 80,000 lives. We should talk."},
+                         {"sentences": ["Unemployment fell to 3.4% in January."]}],
+        },
+    )
+
+    text: NonBlank | None = None
+    sentences: Annotated[list[Text], Field(min_length=1, max_length=1000)] | None = None
+    published_at: Annotated[date, Field(strict=False)] | None = Field(
+        None, description="The text's date, to resolve dates like 'March 8'."
+    )
+
+    @model_validator(mode="after")
+    def _one_input(self) -> DetectIn:
+        if (self.text is None) == (self.sentences is None):
+            raise ValueError("give exactly one of text and sentences")
+        return self
+
+
+# ---- responses (documentation and contract; the views build plain dicts that match) ----
+
+
+class ErrorDetail(BaseModel):
+    code: str = Field(examples=["not_found"])
+    message: str = Field(examples=["No article has the external id 'cms-1'."])
+    details: dict[str, Any] | list[Any] = Field(default_factory=dict)
+
+
+class ErrorBody(BaseModel):
+    error: ErrorDetail
+
+
+class Utf16Span(BaseModel):
+    start: int | None
+    end: int | None
+
+
+class QuoteSelector(BaseModel):
+    type: Literal["TextQuoteSelector"]
+    exact: str
+    prefix: str
+    suffix: str
+
+
+class PositionSelector(BaseModel):
+    type: Literal["TextPositionSelector"]
+    start: int = Field(description="Unicode code points, end exclusive")
+    end: int
+    utf16: Utf16Span = Field(description="The same span in UTF-16 code units (JavaScript indices)")
+
+
+Selectors = list[QuoteSelector | PositionSelector]
+
+
+class FactOut(BaseModel):
+    kind: str
+    text: str
+    start: int
+    end: int
+    value: str | None
+
+
+class ClaimOut(BaseModel):
+    id: int
+    status: str
+    anchor_state: str
+    selectors: Selectors
+    score: float
+    kinds: list[str]
+    reasons: list[str]
+    facts: list[FactOut]
+
+
+class ArticleOut(BaseModel):
+    id: int
+    external_id: str | None
+    title: str
+    url: str | None
+    author: str | None
+    published_at: str | None
+    revision: int
+    revision_created_at: str | None
+    source_format: str
+    text: str
+
+
+class IngestOut(BaseModel):
+    article: ArticleOut
+    revision: int
+    created: bool
+    revised: bool
+    unchanged: bool
+    claims: list[ClaimOut]
+
+
+class ArticleWithClaims(BaseModel):
+    article: ArticleOut
+    claims: list[ClaimOut]
+
+
+class RatingOut(BaseModel):
+    name: str = Field(examples=["mostly-false"])
+    label: str = Field(examples=["Mostly false"])
+    value: int
+    best: int
+    worst: int
+    colour: str = Field(examples=["#d4661c"])
+
+
+class EvidenceOut(BaseModel):
+    url: str
+    title: str
+    publisher: str | None
+    excerpt: str
+    stance: str
+
+
+class CorrectionOut(BaseModel):
+    version: int
+    correction_note: str | None
+    published_at: str | None
+
+
+class VerdictOut(BaseModel):
+    id: int
+    claim_id: int
+    version: int
+    status: Literal["published", "superseded"]
+    superseded_by: int | None
+    selectors: Selectors
+    claim_reviewed: str
+    rating: RatingOut | None
+    summary: str
+    evidence: list[EvidenceOut]
+    correction_note: str | None
+    approved_at: str | None
+    published_at: str | None
+    first_published_at: str | None
+    corrections: list[CorrectionOut]
+    claimreview_url: str
+
+
+class ArticleRef(BaseModel):
+    external_id: str | None
+    url: str | None
+    title: str
+    revision: int
+
+
+class ArticleVerdictsOut(BaseModel):
+    article: ArticleRef
+    verdicts: list[VerdictOut]
+
+
+class FeedEntry(VerdictOut):
+    feed_position: int
+    event: Literal["published", "corrected"]
+    article: ArticleRef
+
+
+class FeedOut(BaseModel):
+    verdicts: list[FeedEntry]
+    next_cursor: str | None = Field(description="Pass as `cursor` to continue; null if nothing was returned and no cursor was given")
+    has_more: bool
+
+
+class SentenceOut(BaseModel):
+    index: int
+    start: int
+    end: int
+    text: str
+    score: float
+    is_claim: bool
+    kinds: list[str]
+    facts: list[dict[str, Any]]
+    reasons: list[str]
+
+
+class DetectOut(BaseModel):
+    sentences: list[SentenceOut]
+
+
+ERROR_DESCRIPTIONS = {
+    400: "Malformed JSON",
+    401: "No token, or a bad, expired or revoked one",
+    403: "The token lacks the scope, or its user the role",
+    404: "Not found",
+    409: "Conflicts with the current state (stale version, illegal transition)",
+    413: "Over the size limit",
+    422: "Invalid input",
+    429: "Over the token's rate limit (see Retry-After)",
+}
+
+
+def error_responses(*codes: int) -> dict[int | str, dict[str, Any]]:
+    """OpenAPI entries for the error answers an operation can give, all with the error body."""
+    return {code: {"model": ErrorBody, "description": ERROR_DESCRIPTIONS[code]} for code in codes}
+
+
+AUTH_ERRORS = (401, 403, 429)
