@@ -12,7 +12,6 @@ from fastapi.staticfiles import StaticFiles
 
 from factcheck import __version__
 from factcheck.api import router as api
-from factcheck.api import router as api
 from factcheck.db import make_engine, make_session_factory
 from factcheck.paths import STATIC_DIR
 from factcheck.settings import Settings, get_settings
@@ -49,7 +48,6 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)
-    api.install(app)  # after errors.install: its JSON handlers wrap the HTML ones for /api/
     api.install(app)  # after errors.install: its JSON handlers wrap the HTML ones for /api/
     auth.install(app)
     app.include_router(health.router)
