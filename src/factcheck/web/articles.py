@@ -10,7 +10,8 @@ from fastapi.responses import RedirectResponse
 
 from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.exceptions import FactcheckError, TooLargeError, ValidationError
-from factcheck.presenters.article_view import annotate
+from factcheck.presenters.article_view import build_page
+from factcheck.services.article_view import ArticleViewService
 from factcheck.services.articles import ArticleService
 from factcheck.services.ingest import IngestService
 from factcheck.web.rendering import render
@@ -83,19 +84,18 @@ async def create_article(
 
 
 @router.get("/articles/{article_id}")
-def show_article(request: Request, article_id: int, db: DbSession, settings: SettingsDep):
-    service = ArticleService(db)
-    article = service.get(article_id)
-    revision = article.current_revision
-    claims = service.claims(revision) if revision else []
+def show_article(
+    request: Request, article_id: int, db: DbSession, settings: SettingsDep, view: str = "all"
+):
+    """The annotated article; `?view=published` shows only what readers will see."""
+    if view not in ("all", "published"):
+        raise ValidationError("The view must be 'all' or 'published'.")
+    data = ArticleViewService(db).load(article_id, published_only=view == "published")
+    # A history restore asks for the whole page even though it comes from htmx.
+    restoring = request.headers.get("HX-History-Restore-Request") == "true"
     return render(
         request,
         "articles/show.html",
-        {
-            "article": article,
-            "revision": revision,
-            "claims": claims,
-            "paragraphs": annotate(revision.text, claims) if revision else [],
-            "high_priority": settings.high_priority_threshold,
-        },
+        {"page": build_page(data, high_priority=settings.high_priority_threshold)},
+        fragment=None if restoring else "articles/_overlay_view.html",
     )
