@@ -10,7 +10,7 @@ from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validat
 # PostgreSQL refuses NUL characters in text, and lone surrogates cannot be encoded: refuse both here.
 NO_NUL = r"^[^\x00]*$"
 EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._:~@+\-]{0,254}$"
-HAS_TEXT = r"^[^\x00]*\S[^\x00]*$"
+HAS_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
@@ -23,6 +23,8 @@ def _encodable(value: str) -> str:
 
 
 def _sane_datetime(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("give a time zone, e.g. 2023-03-20T09:00:00Z")
     if not 1800 <= value.year <= 2200:
         raise ValueError("the date must fall between the years 1800 and 2200")
     return value.astimezone(UTC)
