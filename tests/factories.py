@@ -109,3 +109,71 @@ class SourceFactory(Base):
     title = factory.Sequence(lambda n: f"Department press briefing {n}")
     publisher = "U.S. Department of State"
     kind = "official"
+
+
+# -- workflow (claims taken, evidence, verdicts) ----------------------------------------------
+
+
+class EvidenceFactory(Base):
+    class Meta:
+        model = models.Evidence
+
+    claim_id = factory.LazyFunction(lambda: ClaimFactory().id)
+    source = factory.SubFactory(SourceFactory)
+    source_id = factory.LazyAttribute(lambda o: o.source.id)
+    excerpt = "More than 80,000 Pakistanis have died in the fight against terrorism."
+    stance = "supports"
+
+    @classmethod
+    def _create(cls, model_class, *args, **kwargs):  # type: ignore[no-untyped-def]
+        kwargs.pop("source", None)
+        return super()._create(model_class, *args, **kwargs)
+
+
+class VerdictFactory(Base):
+    class Meta:
+        model = models.Verdict
+
+    claim_id = factory.LazyFunction(lambda: ClaimFactory().id)
+    number = 1
+    state = "draft"
+    rating_id = factory.LazyFunction(lambda: RatingFactory().id)
+    claim_reviewed = "Pakistan has lost more than 80,000 lives"
+    summary = "Official figures support the number."
+    reasoning = "The government's count and independent tallies agree."
+    lock_version = 1
+
+
+class WebhookEndpointFactory(Base):
+    class Meta:
+        model = models.WebhookEndpoint
+
+    url = factory.Sequence(lambda n: f"https://cms.example/hooks/{n}")
+    secret = factory.Sequence(lambda n: f"test-secret-{n}")
+    events = factory.LazyFunction(lambda: ["verdict.published", "verdict.corrected"])
+    description = "The CMS"
+    is_active = True
+
+
+class WebhookDeliveryFactory(Base):
+    """A delivery of a verdict.published event; pass status/attempts for failing or failed ones."""
+
+    class Meta:
+        model = models.WebhookDelivery
+
+    endpoint_id = factory.LazyFunction(lambda: WebhookEndpointFactory().id)
+    event = "verdict.published"
+    event_id = factory.Sequence(lambda n: f"evt{n:08d}")
+    payload = factory.LazyAttribute(lambda o: {"id": o.event_id, "type": o.event, "data": {}})
+    status = "pending"
+    attempts = 0
+
+
+class WebhookAttemptFactory(Base):
+    class Meta:
+        model = models.WebhookAttempt
+
+    delivery_id = factory.LazyFunction(lambda: WebhookDeliveryFactory().id)
+    status_code = 500
+    latency_ms = 42.0
+    response_excerpt = "Internal Server Error"
