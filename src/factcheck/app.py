@@ -16,6 +16,7 @@ from factcheck.db import make_engine, make_session_factory
 from factcheck.paths import STATIC_DIR
 from factcheck.settings import Settings, get_settings
 from factcheck.worker import start_background_worker, stop_background_worker
+from factcheck.web import admin
 from factcheck.web import articles, auth, errors, health
 
 
@@ -52,6 +53,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     auth.install(app)
     app.include_router(health.router)
     app.include_router(auth.router, include_in_schema=False)
+    app.include_router(admin.router, include_in_schema=False)
     app.include_router(articles.router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)

@@ -52,7 +52,8 @@ class RatingService:
         return list(self.db.scalars(query))
 
     def get(self, rating_id: int) -> Rating:
-        rating = self.db.get(Rating, rating_id)
+        # Ids beyond the column's range (PostgreSQL integer) cannot exist: answer 404, not a crash.
+        rating = self.db.get(Rating, rating_id) if 0 < rating_id < 2**31 else None
         if rating is None:
             raise NotFoundError(f"Rating {rating_id} does not exist.")
         return rating
