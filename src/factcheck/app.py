@@ -19,6 +19,7 @@ from factcheck.worker import start_background_worker, stop_background_worker
 from factcheck.web import admin
 from factcheck.web import articles, auth, errors, health
 from factcheck.web import dashboard
+from factcheck.web import admin_webhooks
 
 
 @asynccontextmanager
@@ -57,6 +58,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(admin.router, include_in_schema=False)
     app.include_router(articles.router, include_in_schema=False)
     app.include_router(dashboard.router, include_in_schema=False)
+    app.include_router(admin_webhooks.router, include_in_schema=False)
 
     @app.get("/", include_in_schema=False)
     def home() -> RedirectResponse:

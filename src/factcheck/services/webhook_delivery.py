@@ -85,17 +85,21 @@ def claim_due(
     """Lease up to `limit` due deliveries for this worker; the caller commits before sending."""
     now = now or utcnow()
     lease = now + timedelta(seconds=lease_seconds)
+    # A CTE, evaluated once: as an IN-subquery PostgreSQL may re-run it per row (a semi-join),
+    # and each run of LIMIT ... SKIP LOCKED can pick other rows, leasing more than `limit`.
     picked = (
         select(WebhookDelivery.id)
         .where(_due(now))
         .order_by(WebhookDelivery.next_attempt_at, WebhookDelivery.id)
         .limit(limit)
-        .with_for_update(skip_locked=True)  # PostgreSQL; SQLite has one writer and ignores it
+        .with_for_update(skip_locked=True, of=WebhookDelivery)  # PostgreSQL; SQLite: one writer
+        .cte("picked")
+        .prefix_with("MATERIALIZED", dialect="postgresql")
     )
     # The UPDATE repeats the due condition: a compare-and-set on locked_until and status.
     statement = (
         update(WebhookDelivery)
-        .where(WebhookDelivery.id.in_(picked.scalar_subquery()), _due(now))
+        .where(WebhookDelivery.id.in_(select(picked.c.id)), _due(now))
         .values(locked_until=lease)
         .returning(WebhookDelivery.id)
         .execution_options(synchronize_session=False)

@@ -70,9 +70,18 @@ class WebhookService:
         ):
             counts.setdefault(endpoint_id, {})[status] = n
         return [
-            EndpointSummary(e, counts[e.id], self.deliveries(e.id, actor=actor, limit=recent))
+            EndpointSummary(e, counts[e.id], self.deliveries(e.id, actor=actor, limit=recent) if recent else [])
             for e in endpoints
         ]
+
+    def summary(self, endpoint_id: int, *, actor: User | None = None, recent: int = 50) -> EndpointSummary:
+        """One endpoint with its delivery counts and its `recent` newest deliveries (with attempts)."""
+        endpoint = self.get(endpoint_id, actor=actor)
+        counts = dict(self.db.execute(
+            select(WebhookDelivery.status, func.count())
+            .where(WebhookDelivery.endpoint_id == endpoint_id).group_by(WebhookDelivery.status)
+        ).all())
+        return EndpointSummary(endpoint, counts, self.deliveries(endpoint_id, actor=actor, limit=recent))
 
     def get(self, endpoint_id: int, *, actor: User | None = None) -> WebhookEndpoint:
         self._authorize(actor)
