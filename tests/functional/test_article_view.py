@@ -122,7 +122,7 @@ def test_non_published_claims_keep_their_score_and_reasons_in_the_tooltip_and_ov
 def test_the_page_has_a_legend_counts_and_the_view_toggle(as_checker, article):
     art, _ = article
     html = as_checker.get(f"/articles/{art.id}").text
-    assert 'aria-label="Legend"' in html and 'aria-label="Claims in this view"' in html
+    assert 'id="legend-highlights">Highlights</h3>' in html and 'id="legend-facts">Facts to check</h3>' in html and 'aria-label="Claims in this view"' in html
     assert re.search(r"Candidate</span></dt><dd>1</dd>", html)
     assert re.search(r"Mostly true</span></dt><dd>1</dd>", html)
     assert f'href="/articles/{art.id}?view=published"' in html

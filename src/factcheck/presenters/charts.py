@@ -61,13 +61,13 @@ def bar_chart(
     chart_id: str,
     title: str,
     unit: str = "claims",
-    width: int = 640,
+    width: int = 480,
     height: int = 200,
     tick_every: int = 1,
 ) -> Markup:
     """Vertical bars (e.g. one per day), a baseline, the maximum marked on the left axis;
     `tick_every` labels every n-th bar counted back from the last (today) so dense axes stay readable."""
-    left, right, top, bottom = 34, 8, 12, 26
+    left, right, top, bottom = 34, 24, 12, 26
     plot_w, plot_h = width - left - right, height - top - bottom
     peak = max((b.value for b in bars), default=0)
     scale = plot_h / peak if peak else 0
@@ -75,10 +75,13 @@ def bar_chart(
     gap = min(6.0, slot * 0.2)
     body = [
         f'<line class="axis" x1="{left}" y1="{top + plot_h}" x2="{width - right}" y2="{top + plot_h}"/>',
-        f'<line class="axis" x1="{left}" y1="{top}" x2="{width - right}" y2="{top}" stroke-dasharray="3 3"/>',
-        f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{peak}</text>',
         f'<text x="{left - 6}" y="{top + plot_h}" text-anchor="end">0</text>',
     ]
+    if peak:
+        body += [
+            f'<line class="axis" x1="{left}" y1="{top}" x2="{width - right}" y2="{top}" stroke-dasharray="3 3"/>',
+            f'<text x="{left - 6}" y="{top + 4}" text-anchor="end">{peak}</text>',
+        ]
     for i, bar in enumerate(bars):
         h = bar.value * scale
         x = left + i * slot + gap / 2
@@ -90,7 +93,7 @@ def bar_chart(
         if (len(bars) - 1 - i) % tick_every == 0:
             body.append(
                 f'<text x="{_fmt(x + (slot - gap) / 2)}" y="{height - 8}" text-anchor="middle">'
-                f"{escape(bar.tick or bar.label)}</text>"
+                f"{escape(bar.label if bar.tick is None else bar.tick)}</text>"
             )
     return _svg(chart_id, title, describe(bars, unit), width, height, body)
 

@@ -71,3 +71,12 @@ def test_labels_titles_and_ids_are_escaped_and_bad_colours_replaced():
     root = parse(markup)  # still well-formed XML
     assert root.find(f"{SVG}title").text == evil
     assert rects(root)[0].get("fill") == DEFAULT_COLOUR
+
+
+def test_the_vertical_axis_marks_the_maximum_only_when_there_is_one():
+    def labels(values):  # type: ignore[no-untyped-def]
+        root = parse(bar_chart([Bar(str(v), v, tick="") for v in values], chart_id="c", title="t"))
+        return [t.text for t in root.findall(f"{SVG}text") if t.text]
+
+    assert labels([3, 7]) == ["0", "7"]
+    assert labels([0, 0]) == ["0"]
