@@ -39,7 +39,7 @@ def test_emit_refuses_unknown_events_and_unsendable_payloads(db):
     assert db.scalars(select(WebhookDelivery)).all() == []
 
 
-def test_verdict_published_carries_the_verdict_the_claim_and_the_cms_article_id(db):
+def test_verdict_published_carries_the_verdict_and_the_cms_article_id(db):
     WebhookEndpointFactory(events=["verdict.published"])
     revision = RevisionFactory(article__external_id="cms-42")
     claim = ClaimFactory(revision=revision)
@@ -48,23 +48,24 @@ def test_verdict_published_carries_the_verdict_the_claim_and_the_cms_article_id(
     [delivery] = events.verdict_published(db, verdict)
 
     data = delivery.payload["data"]
-    assert data["verdict"]["id"] == verdict.id and data["verdict"]["version"] == 1
-    assert data["verdict"]["rating"]["name"] == verdict.rating.name
-    assert data["claim"] == {"id": claim.id, "exact": claim.exact, "start": claim.start, "end": claim.end}
-    assert data["article"]["external_id"] == "cms-42"
+    assert (data["id"], data["version"], data["claim_id"]) == (verdict.id, 1, claim.id)
+    assert data["rating"]["name"] == verdict.rating.name
+    assert data["article_external_id"] == "cms-42"
 
 
 def test_the_other_helpers_emit_their_event(db):
     WebhookEndpointFactory(events=["verdict.corrected", "article.revised", "claim.orphaned"])
     claim = ClaimFactory()
+    first = VerdictFactory(claim_id=claim.id, state="superseded")
     verdict = VerdictFactory(claim_id=claim.id, number=2, correction_note="The year was 2011.")
     revision = RevisionFactory(number=2)
 
-    [corrected] = events.verdict_corrected(db, verdict)
+    [corrected] = events.verdict_corrected(db, verdict, supersedes=first)
     [revised] = events.article_revised(db, revision.article, revision)
     [orphaned] = events.claim_orphaned(db, claim)
 
-    assert corrected.payload["data"]["verdict"]["correction_note"] == "The year was 2011."
+    assert corrected.payload["data"]["correction_note"] == "The year was 2011."
+    assert corrected.payload["data"]["supersedes"] == {"id": first.id, "version": 1}
     assert revised.payload["data"]["revision"] == {"id": revision.id, "number": 2}
     assert orphaned.payload["type"] == "claim.orphaned"
     assert orphaned.payload["data"]["claim"]["id"] == claim.id

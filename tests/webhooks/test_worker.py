@@ -86,3 +86,27 @@ def test_the_loop_survives_a_failing_pass(make_worker, monkeypatch):
     thread.start()
     thread.join(5)
     assert len(calls) == 3 and not thread.is_alive()
+
+
+def test_the_worker_process_stops_cleanly_on_sigterm(database_url, make_endpoint, emit_committed, receiver):
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    make_endpoint()
+    emit_committed()
+    env = {**os.environ, "FACTCHECK_DATABASE_URL": database_url, "FACTCHECK_ENVIRONMENT": "test"}
+    process = subprocess.Popen(
+        [sys.executable, "-c", "from factcheck.cli import main; main()", "worker", "--poll-interval", "0.1"],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        assert wait_for(lambda: len(receiver.delivered) == 1, seconds=20)
+        process.send_signal(signal.SIGTERM)
+        output, _ = process.communicate(timeout=10)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 0, output
+    assert "stopped" in output

@@ -43,29 +43,22 @@ def _article_ref(article: Article) -> dict[str, Any]:
             "title": article.title}
 
 
-def _verdict_data(verdict: Verdict, claim: Claim, article: Article) -> dict[str, Any]:
-    rating = verdict.rating
-    return {
-        "verdict": {
-            "id": verdict.id, "version": verdict.number, "summary": verdict.summary,
-            "rating": None if rating is None else {"name": rating.name, "label": rating.label,
-                                                  "value": rating.value},
-            "published_at": verdict.published_at.isoformat() if verdict.published_at else None,
-            "correction_note": verdict.correction_note,
-        },
-        "claim": {"id": claim.id, "exact": claim.exact, "start": claim.start, "end": claim.end},
-        "article": _article_ref(article),
-    }
-
-
 def verdict_published(db: Session, verdict: Verdict) -> list[WebhookDelivery]:
-    claim, article = _claim_and_article(db, verdict.claim_id)
-    return emit(db, "verdict.published", _verdict_data(verdict, claim, article))
+    return emit(db, "verdict.published", _verdict_data(db, verdict))
 
 
-def verdict_corrected(db: Session, verdict: Verdict) -> list[WebhookDelivery]:
+def verdict_corrected(db: Session, verdict: Verdict, *, supersedes: Verdict) -> list[WebhookDelivery]:
+    data = _verdict_data(db, verdict)
+    data["supersedes"] = {"id": supersedes.id, "version": supersedes.number}
+    return emit(db, "verdict.corrected", data)
+
+
+def _verdict_data(db: Session, verdict: Verdict) -> dict[str, Any]:
+    # The shape the review workflow sends (presenters/verdict_json.py): one shape for receivers.
+    from factcheck.presenters.verdict_json import verdict_payload
+
     claim, article = _claim_and_article(db, verdict.claim_id)
-    return emit(db, "verdict.corrected", _verdict_data(verdict, claim, article))
+    return verdict_payload(verdict, claim=claim, article=article)
 
 
 def article_revised(db: Session, article: Article, revision: ArticleRevision) -> list[WebhookDelivery]:
