@@ -37,6 +37,7 @@ class ReviewItem:
     verdict: Verdict
     article_title: str
     published: Verdict | None  # the version a correction would replace
+    proposer_name: str | None = None
 
     @property
     def is_correction(self) -> bool:
@@ -110,7 +111,10 @@ class ReviewService:
             .limit(limit)
         ).all()
         published = self._published({claim.id for claim, _, _ in rows})
-        return [ReviewItem(c, v, title, published.get(c.id)) for c, v, title in rows]
+        proposers = {v.proposed_by_id for _, v, _ in rows if v.proposed_by_id}
+        names = dict(self.db.execute(select(User.id, User.name).where(User.id.in_(proposers))).all())
+        return [ReviewItem(c, v, title, published.get(c.id), names.get(v.proposed_by_id))
+                for c, v, title in rows]
 
     def approve(self, claim_id: int, *, actor: User, lock_version: int) -> Verdict:
         """Publish the verdict under review (a correction supersedes the published version)."""

@@ -16,7 +16,7 @@ from factcheck.models import (
 from factcheck.services.audit import AuditService
 from factcheck.services.leases import holds
 from factcheck.services.permissions import require_role
-from factcheck.services.workflow import get_claim
+from factcheck.services.workflow import get_claim, valid_id
 
 MAX_EXCERPT = 5000
 # Evidence frozen into these verdicts is part of the public record and cannot be removed.
@@ -97,7 +97,7 @@ class SourceService:
         return self.db.scalar(select(Source).where(Source.url == url).order_by(Source.id).limit(1))
 
     def get(self, source_id: int) -> Source:
-        source = self.db.get(Source, source_id)
+        source = self.db.get(Source, source_id) if valid_id(source_id) else None
         if source is None:
             raise NotFoundError(f"Source {source_id} does not exist.")
         return source
@@ -127,7 +127,7 @@ class SourceService:
     ) -> Evidence:
         """Link a source to the claim the actor is working on, with the excerpt that matters."""
         claim = self._editable_claim(claim_id, actor)
-        source = self.db.get(Source, source_id)
+        source = self.db.get(Source, source_id) if valid_id(source_id) else None
         if source is None:
             raise ValidationError(f"Source {source_id} does not exist.")
         if stance not in Stance.__members__:
@@ -159,7 +159,7 @@ class SourceService:
 
     def detach(self, evidence_id: int, *, actor: User) -> Claim:
         """Remove evidence from a claim, unless a published verdict rests on it."""
-        evidence = self.db.get(Evidence, evidence_id)
+        evidence = self.db.get(Evidence, evidence_id) if valid_id(evidence_id) else None
         if evidence is None:
             raise NotFoundError(f"Evidence {evidence_id} does not exist.")
         claim = self._editable_claim(evidence.claim_id, actor)

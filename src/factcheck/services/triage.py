@@ -16,7 +16,7 @@ from factcheck.models import (
 )
 from factcheck.services.audit import AuditService
 from factcheck.services.permissions import require_role
-from factcheck.services.workflow import get_claim, move
+from factcheck.services.workflow import get_claim, move, valid_id
 
 MAX_MANUAL_CLAIM_CHARS = 1000
 MAX_BULK = 200
@@ -151,7 +151,7 @@ class TriageService:
         require_role(actor, Role.checker)
         if duplicate_of_id == claim_id:
             raise ValidationError("A claim cannot be a duplicate of itself.")
-        original = self.db.get(Claim, duplicate_of_id)
+        original = self.db.get(Claim, duplicate_of_id) if valid_id(duplicate_of_id) else None
         if original is None:
             raise ValidationError(f"Claim {duplicate_of_id} does not exist.")
         if original.status == ClaimStatus.duplicate.value:
@@ -205,7 +205,8 @@ class TriageService:
             raise ValidationError("Select at least one claim.")
         if len(ids) > MAX_BULK:
             raise ValidationError(f"At most {MAX_BULK} claims at a time.")
-        claims = {c.id: c for c in self.db.scalars(select(Claim).where(Claim.id.in_(ids)))}
+        claims = {c.id: c for c in self.db.scalars(
+            select(Claim).where(Claim.id.in_([i for i in ids if valid_id(i)])))}
         missing = [i for i in ids if i not in claims]
         if missing:
             raise NotFoundError(f"No claim with id {', '.join(map(str, missing))}.")
@@ -223,7 +224,7 @@ class TriageService:
     def add_manual_claim(self, *, article_id: int, start: int, end: int, actor: User) -> Claim:
         """A claim the detector missed, marked by a checker on the current revision (accepted)."""
         require_role(actor, Role.checker)
-        article = self.db.get(Article, article_id)
+        article = self.db.get(Article, article_id) if valid_id(article_id) else None
         if article is None:
             raise NotFoundError(f"Article {article_id} does not exist.")
         revision = article.current_revision

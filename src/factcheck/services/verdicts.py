@@ -16,7 +16,7 @@ from factcheck.models import (
 from factcheck.services.audit import AuditService
 from factcheck.services.leases import holds
 from factcheck.services.permissions import require_role
-from factcheck.services.workflow import get_claim, move
+from factcheck.services.workflow import get_claim, move, valid_id
 
 CLAIM_REVIEWED_ADVISED = 75  # ClaimReview's claimReviewed reads best when short
 LIMITS = {"claim_reviewed": 1000, "summary": 2000, "reasoning": 50_000}
@@ -48,7 +48,7 @@ def clean_text(value: str | None, name: str) -> str:
 def active_rating(db: Session, rating_id: int | None) -> Rating | None:
     if rating_id is None:
         return None
-    rating = db.get(Rating, rating_id)
+    rating = db.get(Rating, rating_id) if valid_id(rating_id) else None
     if rating is None or not rating.is_active:
         raise ValidationError("Choose a rating from the current scale.")
     return rating
@@ -179,6 +179,16 @@ class VerdictService:
                      {**change, "number": verdict.number, "evidence_ids": [e.id for e in evidence]})
         return verdict
 
+    def save_and_submit(
+        self, claim_id: int, *, actor: User, lock_version: int, rating_id: int | None = None,
+        claim_reviewed: str = "", summary: str = "", reasoning: str = "",
+    ) -> Verdict:
+        """Save the form as it stands, then submit it (what a "Submit for review" button means)."""
+        saved = self.save_draft(claim_id, actor=actor, lock_version=lock_version,
+                                rating_id=rating_id, claim_reviewed=claim_reviewed,
+                                summary=summary, reasoning=reasoning)
+        return self.submit(claim_id, actor=actor, lock_version=saved.verdict.lock_version)
+
     def _writable_claim(self, claim_id: int, actor: User) -> Claim:
         require_role(actor, Role.checker)
         claim = get_claim(self.db, claim_id)
@@ -192,7 +202,7 @@ class VerdictService:
         return claim
 
     def get(self, verdict_id: int) -> Verdict:
-        verdict = self.db.get(Verdict, verdict_id)
+        verdict = self.db.get(Verdict, verdict_id) if valid_id(verdict_id) else None
         if verdict is None:
             raise NotFoundError(f"Verdict {verdict_id} does not exist.")
         return verdict

@@ -80,16 +80,23 @@ def move(
     return {"before": before, "after": {"status": fresh.status, "version": fresh.version}}
 
 
+MAX_ID = 2**31 - 1  # PostgreSQL integer: larger ids cannot exist (and would crash the query)
+
+
+def valid_id(value: int | None) -> bool:
+    return value is not None and 0 < value <= MAX_ID
+
+
 def reload(db: Session, claim_id: int) -> Claim:
     """The claim as the database has it now (not the session's cached copy)."""
-    claim = db.get(Claim, claim_id, populate_existing=True)
+    claim = db.get(Claim, claim_id, populate_existing=True) if valid_id(claim_id) else None
     if claim is None:
         raise NotFoundError(f"Claim {claim_id} does not exist.")
     return claim
 
 
 def get_claim(db: Session, claim_id: int) -> Claim:
-    claim = db.get(Claim, claim_id)
+    claim = db.get(Claim, claim_id) if valid_id(claim_id) else None
     if claim is None:
         raise NotFoundError(f"Claim {claim_id} does not exist.")
     return claim
