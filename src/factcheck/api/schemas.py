@@ -2,15 +2,19 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, date, datetime
 from typing import Annotated, Any, Literal
 
-from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 # PostgreSQL refuses NUL characters in text, and lone surrogates cannot be encoded: refuse both here.
 NO_NUL = r"^[^\x00]*$"
+# Article text: no control characters but whitespace ones (binary data), and something not blank.
+_PRINTABLE = r"[^\x00-\x08\x0e-\x1f\x7f-\x9f]"
+_VISIBLE = r"[^\s\x00-\x08\x0e-\x1f\x7f-\x9f]"
 EXTERNAL_ID = r"^[A-Za-z0-9][A-Za-z0-9._:~@+\-]{0,254}$"
-HAS_TEXT = r"^[^\x00]*[^\s\x00][^\x00]*$"
+HAS_TEXT = f"^{_PRINTABLE}*{_VISIBLE}{_PRINTABLE}*$"
 MAX_ID = 2**31 - 1  # ids are 32-bit integers in the database
 
 
@@ -22,18 +26,43 @@ def _encodable(value: str) -> str:
     return value
 
 
+RFC3339_DATETIME = re.compile(
+    r"\d{4}-\d{2}-\d{2}[Tt]\d{2}:\d{2}:\d{2}(?:\.\d{1,6})?(?:[Zz]|[+-]\d{2}:\d{2})"
+)
+RFC3339_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def _rfc3339(pattern: re.Pattern[str], example: str):  # type: ignore[no-untyped-def]
+    """Only the RFC 3339 text form (what OpenAPI's format promises): no numbers, no other layouts."""
+
+    def check(value: object) -> object:
+        if isinstance(value, str) and pattern.fullmatch(value):
+            return value
+        raise ValueError(f"give an RFC 3339 string such as {example}")
+
+    return check
+
+
 def _sane_datetime(value: datetime) -> datetime:
     if value.tzinfo is None or value.utcoffset() is None:
         raise ValueError("give a time zone, e.g. 2023-03-20T09:00:00Z")
-    if not 1800 <= value.year <= 2200:
-        raise ValueError("the date must fall between the years 1800 and 2200")
-    return value.astimezone(UTC)
+    try:
+        return value.astimezone(UTC)
+    except OverflowError as error:
+        raise ValueError("the date is out of range once converted to UTC") from error
 
 
 Text = Annotated[str, Field(pattern=NO_NUL), AfterValidator(_encodable)]
 NonBlank = Annotated[str, Field(pattern=HAS_TEXT), AfterValidator(_encodable)]
 ExternalId = Annotated[str, Field(pattern=EXTERNAL_ID, min_length=1, max_length=255)]
-Timestamp = Annotated[datetime, Field(strict=False), AfterValidator(_sane_datetime)]
+Timestamp = Annotated[
+    datetime, Field(strict=False),
+    BeforeValidator(_rfc3339(RFC3339_DATETIME, "2023-03-20T09:00:00Z")), AfterValidator(_sane_datetime),
+]
+Day = Annotated[date, Field(strict=False), BeforeValidator(_rfc3339(RFC3339_DATE, "2023-03-20"))]
+Url = Annotated[
+    str, Field(pattern=r"^https?://[^\s\x00]+$", max_length=2048), AfterValidator(_encodable)
+]
 Id = Annotated[int, Field(ge=1, le=MAX_ID)]
 
 
@@ -57,11 +86,12 @@ class ArticleIn(StrictModel):
 
     external_id: ExternalId | None = Field(None, description="The CMS's id; sending it again revises.")
     title: Annotated[NonBlank, Field(max_length=500)]
-    url: Annotated[Text, Field(max_length=2048, pattern=r"^https?://[^\s\x00]+$")] | None = None
+    url: Url | None = None
     author: Annotated[Text, Field(max_length=255)] | None = None
     published_at: Annotated[Timestamp, Field(description="ISO 8601 with a time zone")] | None = None
-    text: NonBlank | None = Field(None, description="Plain text (exactly one of text and html).")
-    html: NonBlank | None = Field(None, description="HTML; scripts and markup are stripped.")
+    # Not nullable: "exactly one of" means one key present (OpenAPI `oneOf` + `required`).
+    text: NonBlank = Field(None, description="Plain text (exactly one of text and html).")  # type: ignore[assignment]
+    html: NonBlank = Field(None, description="HTML; scripts and markup are stripped.")  # type: ignore[assignment]
 
     @model_validator(mode="after")
     def _one_body(self) -> ArticleIn:
@@ -80,9 +110,9 @@ class DetectIn(StrictModel):
         },
     )
 
-    text: NonBlank | None = None
-    sentences: Annotated[list[Text], Field(min_length=1, max_length=1000)] | None = None
-    published_at: Annotated[date, Field(strict=False)] | None = Field(
+    text: NonBlank = None  # type: ignore[assignment]
+    sentences: Annotated[list[Text], Field(min_length=1, max_length=1000)] = None  # type: ignore[assignment]
+    published_at: Day | None = Field(
         None, description="The text's date, to resolve dates like 'March 8'."
     )
 

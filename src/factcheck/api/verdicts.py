@@ -9,9 +9,9 @@ from starlette.responses import Response
 
 from factcheck.api.auth import VerdictsRead
 from factcheck.api.caching import render_json, respond
-from factcheck.api.pagination import decode_cursor, encode_cursor
+from factcheck.api.pagination import CURSOR_PATTERN, decode_cursor, encode_cursor
 from factcheck.api.schemas import (
-    AUTH_ERRORS, MAX_ID, NO_NUL, FeedOut, Timestamp, VerdictOut, error_responses,
+    AUTH_ERRORS, MAX_ID, FeedOut, Timestamp, VerdictOut, error_responses,
 )
 from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.presenters import claimreview, verdict_api
@@ -38,7 +38,7 @@ def get_feed(
     request: Request, db: DbSession, settings: SettingsDep, principal: VerdictsRead,
     updated_since: Annotated[Timestamp | None, Query(
         description="Only versions published at or after this time (ISO 8601 with a time zone)")] = None,
-    cursor: Annotated[str | None, Query(max_length=200, pattern=NO_NUL,
+    cursor: Annotated[str | None, Query(pattern=CURSOR_PATTERN,
                                         description="`next_cursor` of the previous page")] = None,
     limit: Annotated[int, Query(ge=1, le=MAX_FEED_LIMIT)] = 100,
 ) -> Response:

@@ -20,6 +20,7 @@ from factcheck.models import (
 
 VISIBLE = (VerdictState.published.value, VerdictState.superseded.value)
 MAX_FEED_LIMIT = 500
+MAX_POSITION = 2**31 - 1
 
 
 @dataclass(frozen=True)
@@ -147,7 +148,8 @@ class PublishingService:
         limit = max(1, min(limit, MAX_FEED_LIMIT))
         query = select(Verdict).where(Verdict.feed_position.is_not(None), Verdict.state.in_(VISIBLE))
         if after_position is not None:
-            query = query.where(Verdict.feed_position > after_position)
+            # Positions are 32-bit in the database; a larger cursor is simply past the end.
+            query = query.where(Verdict.feed_position > min(after_position, MAX_POSITION))
         if updated_since is not None:
             query = query.where(Verdict.published_at >= updated_since)
         verdicts = list(
