@@ -18,7 +18,7 @@ def make_token(db) -> Callable[..., dict[str, str]]:
     """`make_token(["verdicts:read"], user=None)` → Authorization headers for a fresh token."""
 
     def make(scopes: list[str], *, user: User | None = None, name: str = "test client") -> dict[str, str]:
-        issued = ApiTokenService(db).create(name=name, scopes=scopes, actor=None, user=user)
+        issued = ApiTokenService(db).create(name=name, scopes=scopes, system=True, user=user)
         return {"Authorization": f"Bearer {issued.secret}"}
 
     return make

@@ -27,7 +27,7 @@ def assert_error(response, status: int, code: str) -> dict:
 
 
 def test_a_created_token_is_stored_only_as_its_hash(db):
-    issued = ApiTokenService(db).create(name="cms", scopes=["articles:write"], actor=None)
+    issued = ApiTokenService(db).create(name="cms", scopes=["articles:write"], system=True)
     assert issued.secret.startswith(f"fc_{issued.token.prefix}_")
     stored = db.get(ApiToken, issued.token.id)
     assert stored.token_hash == hash_secret(issued.secret)
@@ -37,7 +37,7 @@ def test_a_created_token_is_stored_only_as_its_hash(db):
 @pytest.mark.parametrize("scopes", [["nonsense"], [], ["workflow"], ["detect", "articles:delete"]])
 def test_creating_a_token_refuses_unknown_empty_or_userless_workflow_scopes(db, scopes):
     with pytest.raises(ValidationError):
-        ApiTokenService(db).create(name="cms", scopes=scopes, actor=None)
+        ApiTokenService(db).create(name="cms", scopes=scopes, system=True)
     assert db.scalar(select(func.count(ApiToken.id))) == 0
 
 
@@ -52,11 +52,11 @@ def test_only_an_admin_may_create_a_token(db):
 
 def test_authenticate_refuses_revoked_and_expired_tokens(db):
     service = ApiTokenService(db)
-    revoked = service.create(name="a", scopes=["detect"], actor=None)
-    service.revoke(revoked.token.id, actor=None)
+    revoked = service.create(name="a", scopes=["detect"], system=True)
+    service.revoke(revoked.token.id, system=True)
     with pytest.raises(AuthenticationError, match="revoked"):
         service.authenticate(revoked.secret)
-    expired = service.create(name="b", scopes=["detect"], actor=None, expires_days=1)
+    expired = service.create(name="b", scopes=["detect"], system=True, expires_days=1)
     expired.token.expires_at = utcnow() - timedelta(seconds=1)
     with pytest.raises(AuthenticationError, match="expired"):
         service.authenticate(expired.secret)
@@ -64,7 +64,7 @@ def test_authenticate_refuses_revoked_and_expired_tokens(db):
 
 def test_last_used_is_written_at_most_once_a_minute(db):
     service = ApiTokenService(db)
-    issued = service.create(name="a", scopes=["detect"], actor=None)
+    issued = service.create(name="a", scopes=["detect"], system=True)
     token, _ = service.authenticate(issued.secret)
     first = token.last_used_at
     assert first is not None
@@ -91,7 +91,7 @@ def test_a_bad_token_is_401(client, header):
 def test_a_revoked_token_is_401(client, db, make_token):
     headers = make_token(["articles:read"])
     token = db.scalars(select(ApiToken)).one()
-    ApiTokenService(db).revoke(token.id, actor=None)
+    ApiTokenService(db).revoke(token.id, system=True)
     assert_error(client.get(URL, headers=headers), 401, "unauthenticated")
 
 

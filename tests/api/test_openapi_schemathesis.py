@@ -30,7 +30,7 @@ schema = schemathesis.pytest.from_fixture("api_schema")
 @pytest.fixture
 def all_scopes(db) -> dict[str, str]:
     admin = factories.UserFactory(role="admin")
-    issued = ApiTokenService(db).create(name="schemathesis", scopes=sorted(SCOPES), actor=None, user=admin)
+    issued = ApiTokenService(db).create(name="schemathesis", scopes=sorted(SCOPES), system=True, user=admin)
     return {"Authorization": f"Bearer {issued.secret}"}
 
 

@@ -61,13 +61,13 @@ class ApiTokenService:
         *,
         name: str,
         scopes: Iterable[str],
-        actor: User | None,
+        actor: User | None = None,
+        system: bool = False,
         user: User | None = None,
         expires_days: int | None = None,
     ) -> IssuedToken:
-        """Issue a token. `actor` None means the operator at the console (the CLI)."""
-        if actor is not None:
-            require_role(actor, Role.admin)
+        """Issue a token: an admin's action, or the operator's (`system=True`, the CLI)."""
+        self._authorize(actor, system)
         name = (name or "").strip()
         if not name or len(name) > 100:
             raise ValidationError("A token needs a name of 1 to 100 characters.")
@@ -100,15 +100,13 @@ class ApiTokenService:
         )
         return IssuedToken(token=token, secret=secret)
 
-    def list(self, *, actor: User | None) -> list[ApiToken]:
-        if actor is not None:
-            require_role(actor, Role.admin)
+    def list(self, *, actor: User | None = None, system: bool = False) -> list[ApiToken]:
+        self._authorize(actor, system)
         return list(self.db.scalars(select(ApiToken).order_by(ApiToken.id.desc())))
 
-    def revoke(self, token_id: int, *, actor: User | None) -> ApiToken:
-        if actor is not None:
-            require_role(actor, Role.admin)
-        token = self.db.get(ApiToken, token_id)
+    def revoke(self, token_id: int, *, actor: User | None = None, system: bool = False) -> ApiToken:
+        self._authorize(actor, system)
+        token = self.db.get(ApiToken, token_id) if 0 < token_id < 2**31 else None
         if token is None:
             raise NotFoundError(f"Token {token_id} does not exist.")
         if token.revoked_at is None:
@@ -142,3 +140,7 @@ class ApiTokenService:
             token.last_used_at = now
             self.db.flush()
         return token, user
+
+    def _authorize(self, actor: User | None, system: bool) -> None:
+        if not system:
+            require_role(actor, Role.admin)
