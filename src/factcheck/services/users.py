@@ -9,6 +9,7 @@ import re
 from datetime import datetime, timedelta
 
 from pwdlib import PasswordHash
+from pwdlib.exceptions import UnknownHashError
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
@@ -115,6 +116,8 @@ class UserService:
         user = self.get(user_id)
         if not user.is_active:
             return user
+        if actor is not None and actor.id == user.id:
+            raise ConflictError("You cannot deactivate your own account; ask another admin.")
         self._keep_an_admin(user, losing="deactivate")
         user.is_active = False
         user.session_version += 1  # signs out every open session
@@ -184,7 +187,7 @@ class UserService:
             self.hasher.verify("not the password", self._dummy_hash())  # same work as a real check
             ok = False
         else:
-            ok = self.hasher.verify(password, user.password_hash)
+            ok = self._verify(password, user.password_hash)
         self.db.add(LoginAttempt(email=email, address=address, succeeded=ok and user.is_active,
                                  user_id=user.id if user else None))
         if not ok:
@@ -222,6 +225,13 @@ class UserService:
             .limit(limit)
         )
         return sorted(rows)
+
+    def _verify(self, password: str, password_hash: str) -> bool:
+        try:
+            return self.hasher.verify(password, password_hash)
+        except UnknownHashError:  # e.g. an account created with a disabled ("!") password
+            self.hasher.verify(password, self._dummy_hash())
+            return False
 
     def _dummy_hash(self) -> str:
         key = id(self.hasher)

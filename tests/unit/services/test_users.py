@@ -95,6 +95,11 @@ class TestAuthenticate:
             service.authenticate(email=email, password=password, address="10.0.0.1")
         assert db.scalar(select(LoginAttempt.succeeded)) is False
 
+    def test_an_account_without_a_usable_password_cannot_sign_in(self, service, db):
+        user = UserFactory(password_hash="!")
+        with pytest.raises(AuthenticationError, match="Wrong email or password"):
+            service.authenticate(email=user.email, password="any password at all", address="x")
+
     def test_a_deactivated_user_is_refused(self, service, admin):
         user = make(service, admin)
         service.deactivate(user.id, actor=admin)
@@ -146,11 +151,17 @@ class TestAdminChanges:
         assert (event.details["from"], event.details["to"]) == ("checker", "editor")
 
     def test_the_last_active_admin_can_be_neither_demoted_nor_deactivated(self, service, admin):
-        with pytest.raises(ConflictError):
+        with pytest.raises(ConflictError, match="last active admin"):
             service.set_role(admin.id, "editor", actor=admin)
-        with pytest.raises(ConflictError):
-            service.deactivate(admin.id, actor=admin)
+        with pytest.raises(ConflictError, match="last active admin"):
+            service.deactivate(admin.id, system=True)
         assert admin.role == "admin" and admin.is_active
+
+    def test_admins_cannot_deactivate_themselves(self, service, admin):
+        make(service, admin, email="second@newsroom.test", role="admin")
+        with pytest.raises(ConflictError, match="your own account"):
+            service.deactivate(admin.id, actor=admin)
+        assert admin.is_active
 
     def test_a_user_changes_their_own_password_but_not_someone_elses(self, service, admin):
         sam = make(service, admin)
