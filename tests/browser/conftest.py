@@ -89,8 +89,6 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
                         secret_key=SECRET, run_worker_in_app=False)
     migrations.upgrade(database_url)
     server = LiveServer(url="", settings=settings)
-    with server.session() as db:
-        list(load_demo(db, settings=settings))
     port = free_port()
     env = {**os.environ, "FACTCHECK_DATABASE_URL": database_url, "FACTCHECK_ENVIRONMENT": "test",
            "FACTCHECK_SECRET_KEY": SECRET, "FACTCHECK_RUN_WORKER_IN_APP": "false"}
@@ -102,6 +100,8 @@ def live_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveServer
     )
     server.url = f"http://127.0.0.1:{port}"
     try:
+        with server.session() as db:  # seeded while the server process starts up
+            list(load_demo(db, settings=settings))
         deadline = time.monotonic() + 30
         while True:
             if process.poll() is not None:
