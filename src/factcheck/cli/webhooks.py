@@ -37,7 +37,8 @@ def list_endpoints() -> None:
 @app.command("add")
 def add(
     url: Annotated[str, typer.Argument(help="The receiver's http(s) URL.")],
-    events: Annotated[list[str], typer.Option("--events", "-e", help=f"Repeat or comma-separate: {', '.join(EVENTS)}.")],
+    events: Annotated[list[str], typer.Option(
+        "--events", "-e", help=f"Repeat or comma-separate: {', '.join(EVENTS)}.")],
     description: Annotated[str, typer.Option(help="What this endpoint is for.")] = "",
 ) -> None:
     """Register an endpoint; prints its signing secret (store it in the receiver)."""
@@ -95,7 +96,8 @@ def resend(delivery_id: Annotated[int, typer.Argument(help="A failing or failed 
 def worker(
     once: Annotated[bool, typer.Option("--once", help="One pass over due deliveries, then exit.")] = False,
     concurrency: Annotated[int, typer.Option(min=1, max=64, help="Deliveries sent in parallel.")] = 4,
-    poll_interval: Annotated[float, typer.Option(min=0.05, max=3600, help="Seconds between polls when idle.")] = 2.0,
+    poll_interval: Annotated[float, typer.Option(
+        min=0.05, max=3600, help="Seconds between polls when idle.")] = 2.0,
 ) -> None:
     """Deliver webhooks from the outbox until SIGTERM/SIGINT (run as many as you like)."""
     from factcheck.db import make_engine, make_session_factory

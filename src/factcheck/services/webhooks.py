@@ -70,7 +70,9 @@ class WebhookService:
         ):
             counts.setdefault(endpoint_id, {})[status] = n
         return [
-            EndpointSummary(e, counts[e.id], self.deliveries(e.id, actor=actor, limit=recent) if recent else [])
+            EndpointSummary(
+                e, counts[e.id], self.deliveries(e.id, actor=actor, limit=recent) if recent else []
+            )
             for e in endpoints
         ]
 
@@ -157,7 +159,7 @@ class WebhookService:
         if status is not None:
             query = query.where(WebhookDelivery.status == status)
         rows = list(self.db.scalars(query.order_by(WebhookDelivery.id.desc()).limit(max(1, limit))))
-        return [DeliveryRow(d, self._resent_as(d)) for d in rows]
+        return self._with_resends(rows)
 
     def delivery(self, delivery_id: int, *, actor: User | None = None) -> DeliveryRow:
         self._authorize(actor)
@@ -212,6 +214,21 @@ class WebhookService:
         return new
 
     # Helpers
+
+    def _with_resends(self, deliveries: list[WebhookDelivery]) -> list[DeliveryRow]:
+        """Pair each delivery with the newer delivery of its event to its endpoint, in one query."""
+        ids_by_event: dict[tuple[int, str], list[int]] = {}
+        if deliveries:
+            for id_, endpoint_id, event_id in self.db.execute(
+                select(WebhookDelivery.id, WebhookDelivery.endpoint_id, WebhookDelivery.event_id)
+                .where(WebhookDelivery.event_id.in_({d.event_id for d in deliveries}))
+            ):
+                ids_by_event.setdefault((endpoint_id, event_id), []).append(id_)
+        return [
+            DeliveryRow(d, min((i for i in ids_by_event.get((d.endpoint_id, d.event_id), []) if i > d.id),
+                               default=None))
+            for d in deliveries
+        ]
 
     def _resent_as(self, delivery: WebhookDelivery) -> int | None:
         return self.db.scalar(

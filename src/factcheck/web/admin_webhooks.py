@@ -6,10 +6,11 @@ from typing import Annotated
 
 from fastapi import APIRouter, Form, Path, Request
 from fastapi.responses import RedirectResponse
+from sqlalchemy.orm import Session
 
 from factcheck.dependencies import DbSession
 from factcheck.exceptions import ValidationError
-from factcheck.models import EVENTS
+from factcheck.models import EVENTS, User
 from factcheck.services.webhooks import WebhookService
 from factcheck.web.auth import CurrentAdmin
 from factcheck.web.rendering import is_htmx, render
@@ -59,9 +60,11 @@ def show(request: Request, db: DbSession, admin: CurrentAdmin, endpoint_id: Id):
     return _show(request, db, admin, endpoint_id)
 
 
-def _show(request: Request, db, admin, endpoint_id: int, *, secret: str | None = None,  # type: ignore[no-untyped-def]
-          notice: str | None = None, error: str | None = None, form: dict | None = None,
-          status_code: int = 200):
+def _show(
+    request: Request, db: Session, admin: User, endpoint_id: int, *, secret: str | None = None,
+    notice: str | None = None, error: str | None = None, form: dict | None = None,
+    status_code: int = 200,
+):
     summary = WebhookService(db).summary(endpoint_id, actor=admin)
     endpoint = summary.endpoint
     form = form or {"events": endpoint.events, "description": endpoint.description,
