@@ -174,3 +174,12 @@ class TestManualClaimAndMine:
         assert page.status_code == 200 and f'href="/claims/{claim.id}"' in page.text and "until" in page.text
         fragment = as_checker.get("/my-claims", headers={HX: "true"})
         assert "<html" not in fragment.text and f'href="/claims/{claim.id}"' in fragment.text
+
+
+def test_the_add_claim_page_shows_the_escaped_text_to_select_from(db, as_checker):
+    revision = RevisionFactory(text="Plain <b>bold</b> text. The city spent $4 million.")
+    page = as_checker.get(f"/articles/{revision.article_id}/claims/new")
+    assert page.status_code == 200 and "data-select-text" in page.text
+    assert "Plain &lt;b&gt;bold&lt;/b&gt; text." in page.text
+    assert f'action="/articles/{revision.article_id}/claims"' in page.text
+    assert as_checker.get("/articles/999999/claims/new").status_code == 404

@@ -40,7 +40,10 @@ class TestPage:
         assert '<mark class="claim-focus">Pakistan has lost' in page.text
         assert "First sentence here." in page.text and "A third sentence follows." in page.text
         assert "<script>alert(1)</script>" not in page.text and "&lt;script&gt;" in page.text
-        assert "No earlier verdicts on similar claims" in page.text
+        # "Checked before" shows the matching pages' section, or our empty state without them.
+        assert 'id="checked-before-title"' in page.text
+        assert ("No earlier verdicts on similar claims" in page.text
+                or f'hx-get="/claims/{claim.id}/matches"' in page.text)
         assert f'href="/articles/{claim.article_id}#claim-{claim.id}"' in page.text
         assert "Take this claim" in page.text and "/static/workspace.js" in page.text
 

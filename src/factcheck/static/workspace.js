@@ -53,3 +53,32 @@
     document.querySelectorAll("[data-warn-at]").forEach(updateCount);
   });
 })();
+
+// Adding a claim by hand: turn a selection inside [data-select-text] into the server's offsets
+// (Python string indices count code points; JavaScript counts UTF-16 units, so convert).
+(function () {
+  "use strict";
+
+  function codePoints(text) { return Array.from(text).length; }
+
+  document.addEventListener("selectionchange", function () {
+    var box = document.querySelector("[data-select-text]");
+    var selection = window.getSelection();
+    if (!box || !selection || selection.rangeCount === 0 || selection.isCollapsed) { return; }
+    var range = selection.getRangeAt(0);
+    if (!box.contains(range.startContainer) || !box.contains(range.endContainer)) { return; }
+    var before = document.createRange();
+    before.setStart(box, 0);
+    before.setEnd(range.startContainer, range.startOffset);
+    var start = codePoints(before.toString());
+    var chosen = range.toString();
+    var start_input = document.querySelector("[data-select-start]");
+    var end_input = document.querySelector("[data-select-end]");
+    var preview = document.querySelector("[data-select-preview]");
+    if (start_input && end_input) {
+      start_input.value = start;
+      end_input.value = start + codePoints(chosen);
+    }
+    if (preview) { preview.textContent = "“" + chosen.trim() + "”"; }
+  });
+})();

@@ -16,6 +16,7 @@ from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.exceptions import ConflictError
 from factcheck.models import utcnow
 from factcheck.services.articles import ArticleService
+from factcheck.services.matching import MatchingService
 from factcheck.services.triage import TriageService
 from factcheck.services.workflow import MAX_ID
 from factcheck.services.workspace import WorkspaceService
@@ -74,6 +75,7 @@ def queue(
         "next_url": "/queue?" + urlencode({**query, "page": page + 1}),
         "counts": service.counts(), "articles": [s.article for s in ArticleService(db).list()],
         "kinds": KINDS, "statuses": QUEUE_STATUSES,
+        "matches": MatchingService(db).latest_for_claims(i.claim.id for i in items),
     }, fragment="claims/_queue_rows.html")
 
 
@@ -155,6 +157,15 @@ def search_claims(
     items = TriageService(db).search_claims(q, limit=8, exclude_id=exclude)
     return render(request, "claims/search.html", {"items": items, "q": q},
                   fragment="claims/_search_results.html")
+
+
+@router.get("/articles/{article_id}/claims/new")
+def new_claim(request: Request, db: DbSession, user: CurrentChecker,
+              article_id: Annotated[int, Path(gt=0, le=MAX_ID)]):
+    """Select a span of the article's current text to add a claim the detector missed."""
+    article = ArticleService(db).get(article_id)
+    return render(request, "claims/new.html", {"article": article,
+                                                "revision": article.current_revision})
 
 
 @router.post("/articles/{article_id}/claims")
