@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
-from sqlalchemy import and_, or_, select, update
+from sqlalchemy import and_, exists, or_, select, update
 from sqlalchemy.exc import OperationalError
 from sqlalchemy.orm import Session, selectinload
 
 from factcheck.exceptions import ConflictError, IllegalTransitionError, PermissionDenied
-from factcheck.models import Claim, ClaimStatus, Role, User, utcnow
+from factcheck.models import Claim, ClaimStatus, Role, User, Verdict, VerdictState, utcnow
 from factcheck.services.audit import AuditService
 from factcheck.services.permissions import require_role
 from factcheck.services.workflow import allowed_transitions, get_claim, reload
@@ -28,6 +28,12 @@ def is_free(now: datetime):  # noqa: ANN201 - a SQL expression
         Claim.status == S.accepted.value,
         and_(Claim.status == S.in_progress.value, Claim.lease_expires_at < now),
     )
+
+
+def has_published_verdict():  # noqa: ANN201 - a SQL expression
+    """A published claim reopened for a correction must not fall back to `accepted`."""
+    return exists().where(Verdict.claim_id == Claim.id,
+                          Verdict.state == VerdictState.published.value)
 
 
 def holds(claim: Claim, user: User, now: datetime | None = None) -> bool:
@@ -100,7 +106,7 @@ class LeaseService:
         result = self.db.execute(
             update(Claim)
             .where(Claim.id == claim_id, Claim.status == S.in_progress.value,
-                   Claim.assignee_id == claim.assignee_id)
+                   Claim.assignee_id == claim.assignee_id, ~has_published_verdict())
             .values(status=S.accepted.value, assignee_id=None, lease_expires_at=None,
                     version=Claim.version + 1)
             .execution_options(synchronize_session=False)
@@ -108,6 +114,11 @@ class LeaseService:
         previous = claim.assignee_id
         claim = reload(self.db, claim_id)
         if result.rowcount != 1:
+            if claim.status == S.in_progress.value:
+                raise ConflictError(
+                    "This claim has a published verdict and is open for a correction: submit the "
+                    "correction for review instead of releasing it."
+                )
             raise self._refusal(claim, S.accepted, utcnow())
         self._record("claim.released", claim, actor, {"previous_assignee_id": previous})
         return claim
@@ -134,7 +145,8 @@ class LeaseService:
         now = utcnow()
         rows = self.db.execute(
             update(Claim)
-            .where(Claim.status == S.in_progress.value, Claim.lease_expires_at < now)
+            .where(Claim.status == S.in_progress.value, Claim.lease_expires_at < now,
+                   ~has_published_verdict())
             .values(status=S.accepted.value, assignee_id=None, lease_expires_at=None,
                     version=Claim.version + 1)
             .returning(Claim.id, Claim.article_id)

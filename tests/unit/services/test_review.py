@@ -193,6 +193,24 @@ class TestCorrect:
             service.correct(claim.id, actor=checker, rating_id=RatingFactory().id, summary="x",
                             correction_note="y")
 
+    def test_a_returned_correction_cannot_fall_back_to_the_triage_queue(
+        self, db, service, checker, editor, settings
+    ):
+        from factcheck.services.leases import LeaseService
+
+        claim, _ = self.published(db, service, checker, editor)
+        service.correct(claim.id, actor=editor, rating_id=RatingFactory().id, summary="Revised",
+                        correction_note="Why")
+        service.return_to_checker(claim.id, actor=UserFactory(role="editor"), comment="Not yet")
+        leases = LeaseService(db, settings=settings)
+        with pytest.raises(ConflictError, match="open for a correction"):
+            leases.release(claim.id, actor=editor)
+        claim.lease_expires_at = utcnow() - timedelta(minutes=1)
+        db.flush()
+        assert leases.release_expired() == 0
+        db.refresh(claim)
+        assert claim.status == "in_progress"
+
     def test_a_published_claim_cannot_be_reopened_without_a_correction(self, db, editor, settings):
         from factcheck.services.leases import LeaseService
 
