@@ -5,15 +5,17 @@ Tried in Hypothesis' order: the old position, the exact quote, a fuzzy quote wit
 
 from __future__ import annotations
 
-import bisect
 import re
 from collections import Counter
 from dataclasses import dataclass
-from functools import lru_cache
 from typing import Literal
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Indel, Levenshtein
+
+from factcheck.analysis.offsets import utf16_offset, utf16_span
+
+__all__ = ["Anchor", "TextQuote", "locate", "quote_selector", "utf16_offset", "utf16_span"]
 
 Method = Literal["position", "quote", "fuzzy"]
 
@@ -29,6 +31,12 @@ GOOD_ENOUGH = 0.93
 MAX_EXACT_HITS = 5000
 MAX_SEED_HITS = 64
 MAX_SEED_REGIONS = 6
+# The old place of a quote is recognised by prefix and suffix each aligning this well (0-100),
+# together at least HOME_TOTAL (one side may carry a typo or a changed word) ...
+HOME_SCORE = 80
+HOME_TOTAL = 175
+# ... when each has at least this many non-blank characters.
+HOME_CONTEXT = 12
 
 _BOUNDARY = re.compile(r"\b|(?<=\s)(?=\S)|(?<=\S)(?=\s)")
 _SEED_WORD = re.compile(r"\w{3,}")
@@ -75,14 +83,62 @@ def locate(
     """Where the quote now is in `text`, or None (an orphan) when it cannot be placed safely."""
     if not exact:
         raise ValueError("cannot anchor an empty quote")
-    anchor = (
-        _by_position(text, exact, prefix, suffix, start)
-        or _by_quote(text, exact, prefix, suffix, start)
-        or _by_fuzzy(text, exact, prefix, suffix, start, end)
-    )
+    anchor = _by_position(text, exact, prefix, suffix, start)
+    if anchor is None:
+        home = _Home(text, exact, prefix, suffix, start)
+        anchor = _by_quote(text, exact, prefix, suffix, start, home) or _by_fuzzy(
+            text, exact, prefix, suffix, start, end, home
+        )
     if anchor is None or anchor.confidence < min_confidence:
         return None
     return anchor
+
+
+class _Home:
+    """Where the quote used to sit: its old prefix followed, a short way on, by its old suffix.
+
+    When that place still exists near the old position but the best match lies outside it, the text
+    there was rewritten or cut and the match is a near-twin elsewhere (a lead repeating a body
+    sentence): an orphan is then safer than a wrong place. Found lazily, once per claim.
+    """
+
+    def __init__(self, text: str, exact: str, prefix: str, suffix: str, start: int | None) -> None:
+        self.args = (text, exact, prefix, suffix, start)
+        self._span: tuple[int, int] | None | bool = False
+
+    def elsewhere(self, s: int, e: int, *, rewritten: bool = False) -> bool:
+        """The home exists and [s, e) is not in it (with `rewritten`: and it holds other words)."""
+        if self._span is False:
+            self._span = _find_home(*self.args)
+        if not self._span:
+            return False
+        lo, hi = self._span  # type: ignore[misc]
+        if rewritten and not self.args[0][lo:hi].strip():
+            return False  # cut out, not rewritten: the exact copy may be the same text moved
+        return not (lo <= e and s <= hi)
+
+
+def _find_home(text: str, exact: str, prefix: str, suffix: str, start: int | None) -> tuple[int, int] | None:
+    if start is None or (len(prefix.strip()) < HOME_CONTEXT and len(suffix.strip()) < HOME_CONTEXT):
+        return None
+    reach = 2 * len(exact) + 64
+    if prefix:
+        lo = max(0, start - WINDOW)
+        head = fuzz.partial_ratio_alignment(prefix, text[lo : start + len(exact) + WINDOW], score_cutoff=HOME_SCORE)
+        if head is None:
+            return None
+        gap_start, score = lo + head.dest_end, head.score
+    elif start == 0:  # the quote opened the text: its place is the start
+        gap_start, score = 0, 100.0
+    else:
+        return None
+    if not suffix:  # the quote closed the text
+        return (gap_start, len(text)) if len(text) - gap_start <= reach and score >= 90 else None
+    tail = fuzz.partial_ratio_alignment(suffix, text[gap_start : gap_start + reach + len(suffix)],
+                                        score_cutoff=HOME_SCORE)
+    if tail is None or score + tail.score < HOME_TOTAL:
+        return None
+    return gap_start, gap_start + tail.dest_start
 
 
 def _by_position(text: str, exact: str, prefix: str, suffix: str, start: int | None) -> Anchor | None:
@@ -94,7 +150,9 @@ def _by_position(text: str, exact: str, prefix: str, suffix: str, start: int | N
     return Anchor(start, start + len(exact), "position", 1.0, False)
 
 
-def _by_quote(text: str, exact: str, prefix: str, suffix: str, start: int | None) -> Anchor | None:
+def _by_quote(
+    text: str, exact: str, prefix: str, suffix: str, start: int | None, home: _Home
+) -> Anchor | None:
     hits = []
     i = text.find(exact)
     while i != -1 and len(hits) < MAX_EXACT_HITS:
@@ -104,6 +162,10 @@ def _by_quote(text: str, exact: str, prefix: str, suffix: str, start: int | None
         return None
     scored = [(_context(text, h, h + len(exact), prefix, suffix), h) for h in hits]
     ctx, best = max(scored, key=lambda s: s[0] + 0.1 * _proximity(s[1], start))
+    # A copy with only part of its context while the quote's own place now holds other words: the
+    # claim was rewritten there and the copy is a twin (a pull quote). Let the fuzzy step decide.
+    if ctx < 0.9 and home.elsewhere(best, best + len(exact), rewritten=True):
+        return None
     strength = min(1.0, len(exact) / 40) if len(hits) == 1 else 0.0
     confidence = 0.75 + 0.25 * max(ctx, strength)
     return Anchor(best, best + len(exact), "quote", round(confidence, 4), False)
@@ -119,7 +181,7 @@ class _Match:
 
 
 def _by_fuzzy(
-    text: str, exact: str, prefix: str, suffix: str, start: int | None, end: int | None
+    text: str, exact: str, prefix: str, suffix: str, start: int | None, end: int | None, home: _Home
 ) -> Anchor | None:
     matches: list[_Match] = []
     if start is not None:
@@ -133,7 +195,7 @@ def _by_fuzzy(
     if not matches:
         return None
     best = max(matches, key=lambda m: m.confidence)
-    if _doubtful(text, best, matches, exact, prefix, suffix):
+    if _doubtful(text, best, matches, exact, prefix, suffix) or home.elsewhere(best.start, best.end):
         return None
     changed = text[best.start : best.end] != exact
     return Anchor(best.start, best.end, "fuzzy", best.confidence, changed)
@@ -327,20 +389,3 @@ def _sharp(similarity: float) -> float:
 
 def _proximity(index: int, start: int | None) -> float:
     return 0.5 if start is None else 1.0 / (1.0 + abs(index - start) / 2000)
-
-
-@lru_cache(maxsize=16)
-def _astral_indices(text: str) -> tuple[int, ...]:
-    # Only characters outside the BMP take two UTF-16 code units; everything else maps 1:1.
-    return () if text.isascii() else tuple(m.start() for m in re.finditer("[\U00010000-\U0010ffff]", text))
-
-
-def utf16_offset(text: str, index: int) -> int:
-    """The UTF-16 code-unit offset (JavaScript's string index) of code-point index `index`."""
-    if not 0 <= index <= len(text):
-        raise ValueError(f"index {index} outside text of length {len(text)}")
-    return index + bisect.bisect_left(_astral_indices(text), index)
-
-
-def utf16_span(text: str, start: int, end: int) -> tuple[int, int]:
-    return utf16_offset(text, start), utf16_offset(text, end)

@@ -14,6 +14,8 @@ from factcheck.analysis.claim_detector import ClaimDetector, SentenceResult
 from factcheck.exceptions import ValidationError
 from factcheck.models import Article, ArticleRevision, Claim, ClaimStatus, Fact, Sentence, User
 from factcheck.services.audit import AuditService
+from factcheck.services.matching import MatchingService
+from factcheck.services.revisions import RevisionService
 from factcheck.services.text_input import prepare
 from factcheck.settings import Settings
 
@@ -76,13 +78,17 @@ class IngestService:
             current = article.current_revision
             if current is not None and current.content_hash == digest:
                 return IngestResult(article=article, revision=current, claims=self._claims(current))
-            revision = self._add_revision(article, prepared.text, digest, prepared.source_format, actor)
-            claims = self._detect(article, revision, published_at or article.published_at)
-            self.audit.record(
-                "article.revised", subject_type="article", subject_id=article.id, actor=actor,
-                article_id=article.id, details={"revision": revision.number},
+            if current is None:  # an article row without text yet: this is its first revision
+                revision = self._add_revision(article, prepared.text, digest, prepared.source_format, actor)
+                claims = self._detect(article, revision, published_at or article.published_at)
+                return IngestResult(article=article, revision=revision, revised=True, claims=claims)
+            # Re-anchor the claims and re-score only new or changed sentences (services/revisions.py).
+            outcome = RevisionService(self.db, settings=self.settings, detector=self.detector).revise(
+                article, text=prepared.text, actor=actor, source_format=prepared.source_format,
+                published_at=published_at,
             )
-            return IngestResult(article=article, revision=revision, revised=True, claims=claims)
+            return IngestResult(article=article, revision=outcome.revision, revised=True,
+                                claims=outcome.claims)
 
         article = Article(
             external_id=external_id, url=url, title=title, author=author,
@@ -144,6 +150,8 @@ class IngestService:
         ]
         self.db.add_all(claims)
         self.db.flush()
+        if self.settings.matching_enabled:  # "checked before": suggest earlier verdicts
+            MatchingService(self.db, settings=self.settings).suggest_for_claims(claims)
         return claims
 
     def _claim(
