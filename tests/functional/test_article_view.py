@@ -190,3 +190,12 @@ def test_the_page_needs_a_signed_in_user(client, article):
     art, _ = article
     response = client.get(f"/articles/{art.id}", follow_redirects=False)
     assert response.status_code == 303 and response.headers["location"].startswith("/login")
+
+
+def test_a_claim_whose_text_changed_says_so_in_its_overlay(db, as_checker, article):
+    art, claims = article
+    claims["queued"].anchor_state = "changed"
+    db.flush()
+    html = as_checker.get(f"/articles/{art.id}").text
+    assert "wording here changed" in element(html, f"overlay-{claims['queued'].id}")
+    assert "wording here changed" not in element(html, f"overlay-{claims['candidate'].id}")
