@@ -134,3 +134,9 @@ def test_pages_need_a_login(client):
 def test_the_health_endpoints_need_no_login(client):
     assert client.get("/healthz").json() == {"status": "ok"}
     assert client.get("/readyz").json() == {"status": "ok"}
+
+
+def test_a_malformed_id_in_the_address_is_a_readable_422_page(as_checker):
+    response = as_checker.get("/articles/not-a-number")
+    assert response.status_code == 422
+    assert "<html" in response.text and "article_id" in response.text

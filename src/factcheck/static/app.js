@@ -6,4 +6,18 @@
     var meta = document.querySelector('meta[name="csrf-token"]');
     if (meta) { event.detail.headers["X-CSRF-Token"] = meta.getAttribute("content"); }
   });
+  // htmx 2 does not swap 4xx/5xx answers by default. Ours are fragments meant to be seen: a form
+  // re-rendered with its message, or an error retargeted to the flash area. Page scripts that
+  // handle a status themselves listen after this one and have the last word.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var status = event.detail.xhr.status;
+    if (status >= 400 && !event.detail.shouldSwap) {
+      event.detail.shouldSwap = true;
+      event.detail.isError = status >= 500;
+      if (status >= 500 && !event.detail.xhr.getResponseHeader("HX-Retarget")) {
+        var flash = document.getElementById("flash");
+        if (flash) { event.detail.target = flash; }
+      }
+    }
+  });
 })();

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from factcheck import exceptions as exc
@@ -52,3 +53,11 @@ def install(app: FastAPI) -> None:
             return await http_exception_handler(request, error)
         messages = {404: "There is nothing at this address.", 405: "That action is not allowed here."}
         return html_error(request, error.status_code, messages.get(error.status_code, str(error.detail)))
+
+    @app.exception_handler(RequestValidationError)
+    async def _invalid_request(request: Request, error: RequestValidationError):
+        # A malformed id in a URL or a missing form field: a readable page, not a JSON dump.
+        fields = sorted({str(part) for e in error.errors() for part in e.get("loc", ())[1:2]})
+        message = "The request has a missing or malformed value"
+        message += f" ({', '.join(fields)})." if fields else "."
+        return html_error(request, 422, message)
