@@ -19,6 +19,11 @@ TEXT = (
     "The governor of Punjab said the project created 12,000 jobs in Lahore since 2021."
 )
 
+# Which claim the keyboard reaches first depends on the detector's scores, so the verdict is worded
+# to fit any of the three.
+SUMMARY = "The final audit of the project gives a different figure from the one quoted."
+CORRECTED = "The final audit contradicts the figure quoted; the rating is now False."
+
 
 @pytest.fixture
 def workflow_ui(live_server) -> None:  # type: ignore[no-untyped-def]
@@ -80,8 +85,8 @@ def test_checker_to_editor_to_reader_and_a_correction(
     expect(page.locator("#evidence")).to_contain_text("Audit of the Ravi bridge accounts")
     verdict = page.locator("#verdict")
     verdict.get_by_label("Mostly false").check()
-    verdict.get_by_label("Summary").fill("The audit puts the cost at 5.1 billion rupees, not 4.2 billion.")
-    verdict.get_by_label("Reasoning").fill("The minister quoted the original tender, before overruns.")
+    verdict.get_by_label("Summary").fill(SUMMARY)
+    verdict.get_by_label("Reasoning").fill("The audit office's final accounts give different figures.")
     page.screenshot(path=screenshots_dir / "workspace.png", full_page=True)
     verdict.get_by_role("button", name="Submit for review").click()
     expect(page.locator("#verdict")).to_contain_text("waiting for an editor")
@@ -91,7 +96,7 @@ def test_checker_to_editor_to_reader_and_a_correction(
     login(editor, "editor@newsroom.test")
     editor.goto("/review")
     item = editor.locator(f"#review-{accepted}")
-    expect(item).to_contain_text("The audit puts the cost at 5.1 billion rupees")
+    expect(item).to_contain_text(SUMMARY)
     item.get_by_role("button", name="Approve and publish").click()
     expect(editor.locator(f"#review-{accepted}")).to_have_class("alert alert-ok")
 
@@ -101,7 +106,7 @@ def test_checker_to_editor_to_reader_and_a_correction(
     expect(highlight).to_contain_text("Mostly false")
     highlight.click()
     overlay = editor.locator(f"#overlay-{accepted}")
-    expect(overlay).to_contain_text("The audit puts the cost at 5.1 billion rupees, not 4.2 billion.")
+    expect(overlay).to_contain_text(SUMMARY)
     expect(overlay).to_contain_text("Audit of the Ravi bridge accounts")
     expect(overlay).to_contain_text("approved by Eda Editor")
     editor.screenshot(path=screenshots_dir / "annotated-view.png")
@@ -110,7 +115,7 @@ def test_checker_to_editor_to_reader_and_a_correction(
     # A correction: the editor proposes version 2, the admin approves it.
     editor.goto(f"/claims/{accepted}/correct")
     editor.get_by_label("False", exact=True).check()
-    editor.get_by_label("Summary").fill("The audit puts the cost at 5.1 billion rupees; the minister's figure is wrong.")
+    editor.get_by_label("Summary").fill(CORRECTED)
     editor.get_by_label("Public correction note").fill("We changed the rating after the final audit was published.")
     editor.get_by_role("button", name="Send the correction for review").click()
     admin = browser.new_page(base_url=base_url, viewport={"width": 1366, "height": 900})
@@ -124,6 +129,7 @@ def test_checker_to_editor_to_reader_and_a_correction(
     admin.locator(f"#claim-{accepted}").click()
     overlay = admin.locator(f"#overlay-{accepted}")
     expect(overlay).to_contain_text("Version 2")
+    expect(overlay).to_contain_text(CORRECTED)
     expect(overlay).to_contain_text("We changed the rating after the final audit was published.")
     expect(overlay.locator(".version-list")).to_contain_text("Version 1: Mostly false")
     admin.screenshot(path=screenshots_dir / "annotated-view-corrected.png")
