@@ -11,11 +11,11 @@ from sqlalchemy.orm import Session
 
 from factcheck.analysis.anchoring import quote_selector
 from factcheck.analysis.claim_detector import ClaimDetector, SentenceResult
-from factcheck.exceptions import ValidationError
+from factcheck.exceptions import NotFoundError, ValidationError
 from factcheck.models import Article, ArticleRevision, Claim, ClaimStatus, Fact, Sentence, User
 from factcheck.services.audit import AuditService
 from factcheck.services.revisions import RevisionService
-from factcheck.services.text_input import prepare
+from factcheck.services.text_input import ArticleText, prepare
 from factcheck.settings import Settings
 
 
@@ -74,20 +74,7 @@ class IngestService:
 
         article = self._find_article(external_id=external_id, digest=digest)
         if article is not None:
-            current = article.current_revision
-            if current is not None and current.content_hash == digest:
-                return IngestResult(article=article, revision=current, claims=self._claims(current))
-            if current is None:  # an article row without text yet: this is its first revision
-                revision = self._add_revision(article, prepared.text, digest, prepared.source_format, actor)
-                claims = self._detect(article, revision, published_at or article.published_at)
-                return IngestResult(article=article, revision=revision, revised=True, claims=claims)
-            # Re-anchor the claims and re-score only new or changed sentences (services/revisions.py).
-            outcome = RevisionService(self.db, settings=self.settings, detector=self.detector).revise(
-                article, text=prepared.text, actor=actor, source_format=prepared.source_format,
-                published_at=published_at,
-            )
-            return IngestResult(article=article, revision=outcome.revision, revised=True,
-                                claims=outcome.claims)
+            return self._revise(article, prepared, digest, actor, published_at)
 
         article = Article(
             external_id=external_id, url=url, title=title, author=author,
@@ -102,6 +89,36 @@ class IngestService:
             article_id=article.id, details={"claims": len(claims)},
         )
         return IngestResult(article=article, revision=revision, created=True, claims=claims)
+
+    def revise(
+        self, article_id: int, *, text: str | bytes, source_format: str = "auto",
+        actor: User | None = None,
+    ) -> IngestResult:
+        """New text for a known article ("Update text"), with the same preparation and limits."""
+        article = self.db.get(Article, article_id) if 0 < article_id <= 2**31 - 1 else None
+        if article is None:
+            raise NotFoundError(f"Article {article_id} does not exist.")
+        prepared = prepare(text, max_chars=self.settings.max_article_chars, source_format=source_format)
+        return self._revise(article, prepared, content_hash(prepared.text), actor, None)
+
+    def _revise(
+        self, article: Article, prepared: ArticleText, digest: str, actor: User | None,
+        published_at: datetime | None,
+    ) -> IngestResult:
+        current = article.current_revision
+        if current is not None and current.content_hash == digest:
+            return IngestResult(article=article, revision=current, claims=self._claims(current))
+        if current is None:  # an article row without text yet: this is its first revision
+            revision = self._add_revision(article, prepared.text, digest, prepared.source_format, actor)
+            claims = self._detect(article, revision, published_at or article.published_at)
+            return IngestResult(article=article, revision=revision, revised=True, claims=claims)
+        # Re-anchor the claims and re-score only new or changed sentences (services/revisions.py).
+        outcome = RevisionService(self.db, settings=self.settings, detector=self.detector).revise(
+            article, text=prepared.text, actor=actor, source_format=prepared.source_format,
+            published_at=published_at,
+        )
+        return IngestResult(article=article, revision=outcome.revision, revised=True,
+                            claims=outcome.claims)
 
     def _find_article(self, *, external_id: str | None, digest: str) -> Article | None:
         if external_id is not None:
