@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from factcheck.models import utcnow
 from factcheck.services.webhook_delivery import (
-    DELIVERED, FAILED, Backoff, Job, claim_due, record, send,
+    DELIVERED, FAILED, PENDING, Backoff, Job, claim_due, record, send,
 )
 from factcheck.settings import Settings
 
@@ -44,7 +44,7 @@ class BatchResult:
         values = list(self.statuses.values())
         self.delivered = values.count(DELIVERED)
         self.failed = values.count(FAILED)
-        self.retrying = len(values) - self.delivered - self.failed
+        self.retrying = values.count(PENDING)
 
 
 @contextmanager
@@ -110,9 +110,13 @@ class Worker:
 
     def _deliver(self, job: Job) -> str:
         outcome = send(self.client, job, timeout=self.timeout)
-        with transaction(self.session_factory) as db:
-            return record(db, job, outcome, now=self.clock(), max_age=self.max_age,
-                          backoff=self.backoff, rng=self.rng)
+        try:
+            with transaction(self.session_factory) as db:
+                return record(db, job, outcome, now=self.clock(), max_age=self.max_age,
+                              backoff=self.backoff, rng=self.rng)
+        except Exception:  # one unrecordable outcome must not lose the rest of the batch
+            log.exception("delivery %s: could not record its attempt", job.delivery_id)
+            return "unrecorded"  # the lease expires and the delivery is tried again
 
     def run(self) -> None:
         """Loop until stopped: drain while batches come back full, else wait `poll_interval`."""

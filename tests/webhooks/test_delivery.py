@@ -208,3 +208,41 @@ def test_a_redirect_is_not_followed_and_counts_as_a_failure(make_endpoint, emit_
         server.server_close()
     [delivery] = load_deliveries(committed, [delivery_id])
     assert (delivery.last_status_code, delivery.last_error) == (302, "HTTP 302")
+
+
+def test_an_endpoint_removed_while_its_delivery_is_in_flight_is_no_error(make_endpoint, emit_committed, committed, receiver):
+    from factcheck.models import WebhookEndpoint, utcnow
+    from factcheck.services.webhook_delivery import GONE, Outcome, claim_due, record
+    from factcheck.worker import transaction
+
+    endpoint = make_endpoint()
+    emit_committed()
+    with transaction(committed) as db:
+        [job] = claim_due(db, limit=1, worker_id="w")
+    with transaction(committed) as db:
+        db.delete(db.get(WebhookEndpoint, endpoint.id))
+    with transaction(committed) as db:
+        status = record(db, job, Outcome(200, 5.0, "ok"), now=utcnow(), max_age=timedelta(hours=1),
+                        backoff=Backoff())
+    assert status == GONE
+    assert load_deliveries(committed) == []
+
+
+def test_an_outcome_recorded_after_the_lease_was_lost_keeps_the_attempt_but_not_the_state(make_endpoint, emit_committed, committed, clock):
+    from factcheck.models import utcnow
+    from factcheck.services.webhook_delivery import Outcome, claim_due, record
+    from factcheck.worker import transaction
+
+    make_endpoint()
+    [delivery_id] = emit_committed()
+    now = utcnow()
+    with transaction(committed) as db:
+        [slow] = claim_due(db, limit=1, worker_id="slow", now=now, lease_seconds=1)
+    with transaction(committed) as db:  # the lease ran out; another worker took it and delivered
+        [fast] = claim_due(db, limit=1, worker_id="fast", now=now + timedelta(seconds=2))
+        record(db, fast, Outcome(200, 5.0, "ok"), now=now, max_age=timedelta(hours=1), backoff=Backoff())
+    with transaction(committed) as db:
+        record(db, slow, Outcome(500, 9.0, "late"), now=now, max_age=timedelta(hours=1), backoff=Backoff())
+    [delivery] = load_deliveries(committed, [delivery_id])
+    assert (delivery.status, delivery.attempts, delivery.last_status_code) == ("delivered", 1, 200)
+    assert [a.status_code for a in delivery.attempts_log] == [200, 500]

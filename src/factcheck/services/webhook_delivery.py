@@ -26,6 +26,7 @@ from factcheck.webhook_signing import DELIVERY_HEADER, EVENT_HEADER, SIGNATURE_H
 log = logging.getLogger(__name__)
 
 PENDING, DELIVERED, FAILED = "pending", "delivered", "failed"
+GONE = "gone"  # what `record` reports when the delivery was deleted (its endpoint removed) meanwhile
 EXCERPT_CHARS = 500
 _EXCERPT_BYTES = 4 * EXCERPT_CHARS  # never read more of a receiver's answer than this
 
@@ -200,11 +201,14 @@ def record(
         .values(**values)
         .execution_options(synchronize_session=False)
     ).rowcount
+    if updated != 1:
+        if db.get(WebhookDelivery, job.delivery_id) is None:
+            log.info("delivery %s was deleted while being sent", job.delivery_id)
+            return GONE
+        log.warning("delivery %s: lease lost before its attempt was recorded", job.delivery_id)
     db.add(WebhookAttempt(
         delivery_id=job.delivery_id, attempted_at=now, status_code=outcome.status_code,
         latency_ms=outcome.latency_ms, response_excerpt=outcome.response_excerpt, error=outcome.error,
     ))
     db.flush()
-    if updated != 1:
-        log.warning("delivery %s: lease lost before its attempt was recorded", job.delivery_id)
     return status
