@@ -57,6 +57,7 @@ class TestQueuePage:
     def test_counts_fragment(self, as_checker, claims):
         response = as_checker.get("/queue/counts", headers={HX: "true"})
         assert 'data-count="candidate">2<' in response.text
+        assert as_checker.get("/queue/counts", follow_redirects=False).status_code == 303
 
 
 class TestRowActions:

@@ -61,9 +61,9 @@ def move(
     a concurrent change makes it match nothing: we then re-read and say what happened.
     """
     before = {"status": claim.status, "version": claim.version}
-    check_transition(claim.status, to.value, correction=correction)
     if version is not None and version != claim.version:
-        raise _stale(claim, version)
+        raise _stale(claim, version)  # the client decided on a state it no longer sees
+    check_transition(claim.status, to.value, correction=correction)
     conditions = [Claim.id == claim.id, Claim.status == claim.status, Claim.version == claim.version]
     result = db.execute(
         update(Claim)

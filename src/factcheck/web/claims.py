@@ -81,6 +81,8 @@ def queue(
 
 @router.get("/queue/counts")
 def queue_counts(request: Request, db: DbSession, user: CurrentChecker):
+    if not is_htmx(request):
+        return RedirectResponse("/queue", status_code=303)
     return render(request, "claims/_queue_counts.html", {"counts": TriageService(db).counts()})
 
 

@@ -1,0 +1,41 @@
+"""What only a browser shows about refusals: a stale keyboard action lands in the flash area with a
+reload link (htmx does not swap error responses unless told to), and the row is left as it was."""
+
+from __future__ import annotations
+
+from playwright.sync_api import Page, expect
+from sqlalchemy import select
+
+from factcheck.models import Claim
+from factcheck.services.ingest import IngestService
+from factcheck.services.triage import TriageService
+from tests.browser.helpers import login, user
+
+TEXT = "The council approved a budget of 48 million euros on 3 May 2024, the mayor said."
+
+
+def test_a_stale_accept_shows_the_conflict_in_the_flash_area(page: Page, live_server):
+    with live_server.session() as db:
+        article = IngestService(db, settings=live_server.settings).ingest(
+            text=TEXT, title="Council budget", source_format="text").article
+    login(page, "checker@newsroom.test")
+    page.goto(f"/queue?article={article.id}")
+    rows = page.locator("tr[data-claim-id]")
+    expect(rows).to_have_count(1)
+    claim_id = int(rows.first.get_attribute("data-claim-id"))
+
+    # Meanwhile an editor dismisses it from another desk.
+    with live_server.session() as db:
+        claim = db.scalars(select(Claim).where(Claim.id == claim_id)).one()
+        TriageService(db).dismiss(claim_id, actor=user(db, "editor@newsroom.test"),
+                                  version=claim.version)
+
+    page.locator("h1").click()
+    page.keyboard.press("j")
+    page.keyboard.press("a")
+    flash = page.locator("#flash")
+    expect(flash).to_contain_text("changed since you loaded it")
+    expect(flash.get_by_role("link", name="Reload")).to_be_visible()
+    expect(page.locator(f"#claim-row-{claim_id}")).to_have_attribute("data-status", "candidate")
+    flash.get_by_role("link", name="Reload").click()
+    expect(page.locator(f"#claim-row-{claim_id}")).to_have_count(0)  # no longer a candidate
