@@ -39,3 +39,28 @@ def test_a_stale_accept_shows_the_conflict_in_the_flash_area(page: Page, live_se
     expect(page.locator(f"#claim-row-{claim_id}")).to_have_attribute("data-status", "candidate")
     flash.get_by_role("link", name="Reload").click()
     expect(page.locator(f"#claim-row-{claim_id}")).to_have_count(0)  # no longer a candidate
+
+
+BULK_TEXT = ("The port handled 9.1 million containers in 2023, the authority said.\n\n"
+             "Exports rose by 14 percent compared with 2022, according to customs data.")
+
+
+def test_bulk_accept_updates_the_selected_rows_in_place(page: Page, live_server):
+    with live_server.session() as db:
+        article = IngestService(db, settings=live_server.settings).ingest(
+            text=BULK_TEXT, title="Port figures", source_format="text").article
+    login(page, "checker@newsroom.test")
+    page.goto(f"/queue?article={article.id}")
+    rows = page.locator("tr[data-claim-id]")
+    expect(rows).to_have_count(2)
+    page.locator("h1").click()
+    page.keyboard.press("x")  # the first row has the keyboard when the page opens
+    page.keyboard.press("j")
+    page.keyboard.press("x")
+    expect(page.locator("[data-selected-count]")).to_have_text("2")
+    page.get_by_role("button", name="Accept selected").click()
+    expect(page.locator("#flash")).to_contain_text("2 done")
+    for index in range(2):
+        expect(rows.nth(index)).to_have_attribute("data-status", "accepted")
+    expect(page.locator("[data-selected-count]")).to_have_text("0")
+    expect(page.locator('[data-count="accepted"]')).not_to_have_text("0")
