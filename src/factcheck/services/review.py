@@ -18,9 +18,9 @@ from factcheck.models import (
     AppSetting, Article, AuditEvent, Claim, ClaimStatus, Evidence, Role, User, Verdict,
     VerdictState, utcnow,
 )
-from factcheck.presenters.verdict_json import verdict_payload
 from factcheck.services import events
 from factcheck.services.audit import AuditService
+from factcheck.services.matching import MatchingService
 from factcheck.services.desk_settings import DeskSettings
 from factcheck.services.permissions import require_role
 from factcheck.services.verdicts import clean_text, active_rating, bump_lock, next_number, stale_verdict
@@ -136,12 +136,13 @@ class ReviewService:
             "state": VerdictState.published.value, "approved_by_id": actor.id,
             "approved_at": now, "published_at": now, "feed_position": next_feed_position(self.db),
         })
-        article = self.db.get(Article, claim.article_id)
-        event = "verdict.corrected" if previous is not None else "verdict.published"
-        payload = verdict_payload(verdict, claim=claim, article=article)
+        MatchingService(self.db).index_verdict(verdict)  # "checked before"
         if previous is not None:
-            payload["supersedes"] = {"id": previous.id, "version": previous.number}
-        events.emit(self.db, event, payload)
+            event = "verdict.corrected"
+            events.verdict_corrected(self.db, verdict, supersedes=previous)
+        else:
+            event = "verdict.published"
+            events.verdict_published(self.db, verdict)  # payload: presenters/verdict_json.py
         self._record(event, verdict, claim, actor, {
             **change, "number": verdict.number, "feed_position": verdict.feed_position,
             "superseded_id": previous.id if previous else None,
