@@ -1,15 +1,15 @@
 """Check-worthiness on a labelled TSV (CheckThat! 2024 Task 1 format): P/R/F1 of "Yes", speed.
 
-    python bench/checkworthiness.py --data ct24_dev.tsv [--threshold 0.5]
+    python bench/checkworthiness.py --data ct24_dev.tsv [--threshold 0.5] [--model FILE.json]
 
 Scores every sentence through ClaimDetector.score_sentences, the path `factcheck detect
---sentences` uses. The last line is exactly `F1 0.xxx`.
+--sentences` uses. A CheckThat! 2020 debates file (debate, line_number, speaker, text, label) also
+gets the per-debate ranking MAP. The last line is exactly `F1 0.xxx`.
 """
 
 from __future__ import annotations
 
 import argparse
-import csv
 import os
 import platform
 import sys
@@ -17,32 +17,49 @@ import time
 from pathlib import Path
 
 try:
-    from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector
+    import factcheck.analysis.claim_detector  # noqa: F401
 except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-    from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector
+from factcheck.analysis.checkworthiness_model import LinearModel, read_labelled  # noqa: E402
+from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector  # noqa: E402
 
 
-def read_tsv(path: Path) -> tuple[list[str], list[bool]]:
-    with path.open(encoding="utf-8", newline="") as f:
-        rows = list(csv.DictReader(f, delimiter="\t"))
-    if not rows or not {"Text", "class_label"} <= set(rows[0]):
-        raise SystemExit(f"{path}: expected columns Sentence_id, Text, class_label")
-    return [r["Text"] for r in rows], [r["class_label"].strip().lower() == "yes" for r in rows]
+def mean_average_precision(scores: list[float], gold: list[bool], docs: list[str]) -> float:
+    """Rank each document's sentences by score; the mean of the per-document average precision."""
+    by_doc: dict[str, list[tuple[float, bool]]] = {}
+    for score, label, doc in zip(scores, gold, docs):
+        by_doc.setdefault(doc, []).append((score, label))
+    aps = []
+    for rows in by_doc.values():
+        rows.sort(key=lambda r: -r[0])
+        hits, total = 0, 0.0
+        for rank, (_, label) in enumerate(rows, start=1):
+            if label:
+                hits += 1
+                total += hits / rank
+        if hits:
+            aps.append(total / hits)
+    return sum(aps) / max(1, len(aps))
 
 
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
+    parser.add_argument("--model", type=Path, help="a model file other than the shipped one")
     args = parser.parse_args(argv)
-    texts, gold = read_tsv(args.data)
+    try:
+        texts, gold, docs = read_labelled(args.data)
+    except ValueError as error:
+        raise SystemExit(f"error: {error}") from None
 
-    detector = ClaimDetector(threshold=args.threshold)
+    scorer = LinearModel.load(args.model) if args.model else None
+    detector = ClaimDetector(threshold=args.threshold, scorer=scorer)
     detector.score_sentences(["Warm-up: the model and gazetteer load here, not in the timing."])
-    started = time.perf_counter()
+    started, cpu_started = time.perf_counter(), time.process_time()
     results = detector.score_sentences(texts)
     elapsed = time.perf_counter() - started
+    cpu = time.process_time() - cpu_started
 
     predicted = [r.is_claim for r in results]
     tp = sum(p and g for p, g in zip(predicted, gold))
@@ -53,7 +70,13 @@ def main(argv: list[str] | None = None) -> None:
     print(f"threshold  {args.threshold}")
     print(f"precision  {precision:.3f}")
     print(f"recall     {recall:.3f}")
-    print(f"speed      {len(texts) / elapsed:,.0f} sentences/s (one process, one core)")
+    if len(set(docs)) > 1:
+        scores = [r.score for r in results]
+        print(f"MAP        {mean_average_precision(scores, gold, docs):.3f} "
+              f"(per document, {len(set(docs))} documents)")
+    print(f"speed      {len(texts) / elapsed:,.0f} sentences/s wall clock, "
+          f"{len(texts) / max(cpu, 1e-9):,.0f} sentences per CPU-second (one process, one core; "
+          f"load average {os.getloadavg()[0]:.1f})")
     print(f"machine    {platform.platform()}, {os.cpu_count()} CPUs, "
           f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")
     print(f"F1 {f1:.3f}")

@@ -579,6 +579,11 @@ def _classify_leftover(text, tokens, table):
             yield "person", tokens[first][0], end, None
 
 
+_WORD = re.compile(r"[a-z]+")
+_ORDINAL_HINTS = frozenset(_ORDINAL_WORDS)
+_QUANTITY_HINTS = frozenset([*_UNITS, *_TENS, *_SCALES, *_COUNT_SCALE])
+
+
 def extract_facts(text: str, *, published_at: dt.date | None = None) -> list[FactSpan]:
     """All typed spans in ``text``, non-overlapping, in order; offsets index ``text``."""
     taken: list[tuple[int, int]] = []
@@ -590,13 +595,20 @@ def extract_facts(text: str, *, published_at: dt.date | None = None) -> list[Fac
                 taken.append((start, end))
                 facts.append(FactSpan(kind, text[start:end], start, end, value))
 
+    # Cheap word-set checks first: most sentences need only a few of the extractors.
+    digits = any(c.isdigit() for c in text)
+    words = set(_WORD.findall(_lower(text)))
     accept(_money_candidates(text))
     accept(_percent_candidates(text))
     accept(_date_candidates(text, published_at))
-    accept(_time_candidates(text))
-    accept(_year_candidates(text))
-    accept(_ordinal_candidates(text))
-    accept(_quantity_candidates(text))
+    if digits or "noon" in words or "midnight" in words:
+        accept(_time_candidates(text))
+    if digits:
+        accept(_year_candidates(text))
+    if digits or not words.isdisjoint(_ORDINAL_HINTS):
+        accept(_ordinal_candidates(text))
+    if digits or not words.isdisjoint(_QUANTITY_HINTS):
+        accept(_quantity_candidates(text))
     accept(_entity_candidates(text))
     facts.sort(key=lambda f: f.start)
     return facts
