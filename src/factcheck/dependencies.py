@@ -29,4 +29,6 @@ def get_db(request: Request) -> Iterator[Session]:
 
 
 SettingsDep = Annotated[Settings, Depends(get_settings_dep)]
-DbSession = Annotated[Session, Depends(get_db)]
+# scope="function": commit before the response is sent, so a client that follows a redirect
+# sees what was written, and a failed commit is an error response, never a false success.
+DbSession = Annotated[Session, Depends(get_db, scope="function")]
