@@ -25,8 +25,12 @@ DEFAULT_MIN_CONFIDENCE = 0.75
 MIN_QUOTE_SIMILARITY = 0.75
 # Fuzzy search looks this far around the old position before trying the whole text.
 WINDOW = 2048
-# Above this confidence the window's fuzzy match is taken without a whole-text search.
-GOOD_ENOUGH = 0.93
+# A window match this similar to the quote, with this much context, is taken without searching the
+# whole text: a twin elsewhere could not beat its context (see _doubtful).
+GOOD_SIMILARITY = 0.9
+GOOD_CONTEXT = 0.5
+# A seed span less similar than this (0-100) to the quote is not refined.
+SEED_SIMILARITY = 55
 # Bound the work on pathological quotes ("the") in very long texts.
 MAX_EXACT_HITS = 5000
 MAX_SEED_HITS = 64
@@ -113,8 +117,10 @@ class _Home:
         if not self._span:
             return False
         lo, hi = self._span  # type: ignore[misc]
-        if rewritten and not self.args[0][lo:hi].strip():
-            return False  # cut out, not rewritten: the exact copy may be the same text moved
+        if rewritten and (not self.args[0][lo:hi].strip() or not self.args[2]):
+            # Cut out (the exact copy may be the same text, moved), or only the start of the text
+            # vouches for the place: too little to refuse an exact copy.
+            return False
         return not (lo <= e and s <= hi)
 
 
@@ -162,9 +168,9 @@ def _by_quote(
         return None
     scored = [(_context(text, h, h + len(exact), prefix, suffix), h) for h in hits]
     ctx, best = max(scored, key=lambda s: s[0] + 0.1 * _proximity(s[1], start))
-    # A copy with only part of its context while the quote's own place now holds other words: the
+    # A copy with little of its context while the quote's own place now holds other words: the
     # claim was rewritten there and the copy is a twin (a pull quote). Let the fuzzy step decide.
-    if ctx < 0.9 and home.elsewhere(best, best + len(exact), rewritten=True):
+    if ctx < 0.5 and home.elsewhere(best, best + len(exact), rewritten=True):
         return None
     strength = min(1.0, len(exact) / 40) if len(hits) == 1 else 0.0
     confidence = 0.75 + 0.25 * max(ctx, strength)
@@ -188,7 +194,7 @@ def _by_fuzzy(
         stop = end if end is not None else start
         matches += _align(text, (max(0, start - WINDOW), min(len(text), stop + len(exact) + WINDOW)),
                           exact, prefix, suffix, start)
-    if not matches or max(m.confidence for m in matches) < GOOD_ENOUGH:
+    if not any(_clearly_good(m) for m in matches):
         for region in _seed_regions(text, exact):
             matches += _align(text, region, exact, prefix, suffix, start)
     matches = [m for m in matches if m.similarity >= MIN_QUOTE_SIMILARITY]
@@ -199,6 +205,10 @@ def _by_fuzzy(
         return None
     changed = text[best.start : best.end] != exact
     return Anchor(best.start, best.end, "fuzzy", best.confidence, changed)
+
+
+def _clearly_good(match: _Match) -> bool:
+    return match.similarity >= GOOD_SIMILARITY and match.context >= GOOD_CONTEXT
 
 
 def _doubtful(text: str, best: _Match, matches: list[_Match], exact: str, prefix: str, suffix: str) -> bool:
@@ -259,9 +269,11 @@ def _align(
         hit = fuzz.partial_ratio_alignment(prefix + exact + suffix, window)
         s0 = a + hit.dest_start + len(prefix) - hit.src_start
         seeds.append((max(a, s0), min(b, s0 + len(exact))))
-    matches = [_score(text, *_refine(text, exact, prefix, suffix, s0, e0), exact, prefix, suffix, start)
-               for s0, e0 in dict.fromkeys(seeds) if s0 < e0]
-    return matches
+    # Refining costs most of the time: skip a seed whose text is far from the quote (the context
+    # alignment always lands somewhere, usually on unrelated text when the quote is gone).
+    return [_score(text, *_refine(text, exact, prefix, suffix, s0, e0), exact, prefix, suffix, start)
+            for s0, e0 in dict.fromkeys(seeds)
+            if s0 < e0 and fuzz.ratio(exact, text[s0:e0], score_cutoff=SEED_SIMILARITY)]
 
 
 def _score(text: str, s: int, e: int, exact: str, prefix: str, suffix: str, start: int | None) -> _Match:

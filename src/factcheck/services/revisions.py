@@ -50,6 +50,7 @@ class RevisionService:
             detector = make_detector(settings)
         self.detector = detector
         self.audit = AuditService(db)
+        self._orphaned: list[Claim] = []
 
     def revise(
         self,
@@ -157,6 +158,9 @@ class RevisionService:
             if changed:
                 self._back_to_review(claim, actor, old["exact"], counts)
             placed.append(claim)
+        self.db.flush()
+        for claim in self._orphaned:  # after the flush: each emit's query would flush again
+            events.claim_orphaned(self.db, claim)
         return placed
 
     def _place(
@@ -183,7 +187,6 @@ class RevisionService:
         claim.start, claim.end = anchor.start, anchor.end
         claim.prefix, claim.suffix = quote.prefix, quote.suffix
         claim.sentence_id = _sentence_at(sentences, starts, anchor.start, anchor.end)
-        self.db.flush()
         return changed
 
     def _orphan(self, claim: Claim, revision: ArticleRevision, actor: User | None,
@@ -193,13 +196,12 @@ class RevisionService:
             return
         before = claim.anchor_state
         claim.anchor_state = AnchorState.orphan.value
-        self.db.flush()
         counts["orphaned"] += 1
         self.audit.record("claim.orphaned", subject_type="claim", subject_id=claim.id, actor=actor,
                           claim_id=claim.id, article_id=claim.article_id, details={
                               "revision": revision.number, "exact": claim.exact,
                               "before": {"anchor_state": before}, "status": claim.status})
-        events.claim_orphaned(self.db, claim)
+        self._orphaned.append(claim)
 
     def _back_to_review(self, claim: Claim, actor: User | None, old_exact: str,
                         counts: Counter[str]) -> None:
@@ -215,6 +217,7 @@ class RevisionService:
         )
         if published is None:
             return
+        self.db.flush()  # move() compares and sets on the row: it must hold the re-anchored state
         # The same steps as a correction: published → in_progress → in_review, with a new version
         # (the published one stays public until an editor approves or returns the new one).
         reopened = move(self.db, claim, ClaimStatus.in_progress, correction=True,

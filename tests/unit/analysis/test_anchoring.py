@@ -72,6 +72,36 @@ def test_it_orphans_a_deleted_sentence_rather_than_taking_its_near_twin_neighbou
     assert relocate(old, "And it only makes common sense.", new) is None
 
 
+PEACE = "The future is only peace. The problem is how long it will take and how many victims it will cost."
+LEAD = (f"The future of the peace process in Israel\n\n\"{PEACE}\" Shimon Peres. Image: David Shankbone.\n\n"
+        "Mr. President, do you still think there is a future to the peace process?\n\n"
+        f"{PEACE} Why do I say peace? Because when you look at history, most wars were about land.")
+LEAD_QUOTE = f"\"{PEACE}\""
+
+
+@pytest.mark.parametrize(
+    "new",
+    [
+        pytest.param(LEAD.replace(LEAD_QUOTE + " ", ""), id="lead quote deleted"),
+        pytest.param(LEAD.replace(LEAD_QUOTE, "\"Peace will come, but not soon and not cheaply.\""),
+                     id="lead quote rewritten"),
+        pytest.param(LEAD.replace(LEAD_QUOTE, "Peace will come, \"but not soon.\" Typo fixd."), id="lead rewritten, typo"),
+    ],
+)
+def test_a_pull_quote_whose_place_was_rewritten_is_orphaned_not_moved_to_its_body_twin(new):
+    assert relocate(LEAD, LEAD_QUOTE, new) is None
+
+
+def test_a_moved_one_sentence_paragraph_is_still_found_exactly():
+    old = "First paragraph ends here.\n\nUnemployment fell to 4.2% in March.\n\nThird paragraph starts here."
+    claim = "Unemployment fell to 4.2% in March."
+    new = "First paragraph ends here.\n\nThird paragraph starts here. More text.\n\n" + claim
+
+    anchor = relocate(old, claim, new)
+
+    assert anchor is not None and new[anchor.start : anchor.end] == claim
+
+
 def test_it_picks_the_duplicate_whose_context_matches():
     old = "Intro here. Prices rose 5% last year. Farmers were angry.\n\nLater on. Prices rose 5% last year. Shops closed."
     claim_start = old.rindex("Prices")
