@@ -140,3 +140,14 @@ def test_a_draft_verdict_is_not_visible(client, db, reader):
     _, (claim, *_) = article_with_claims(EMOJI_TEXT)
     draft = factories.VerdictFactory(claim_id=claim.id, state="draft")
     assert_error(client.get(f"/api/v1/verdicts/{draft.id}", headers=reader), 404, "not_found")
+
+
+def test_renaming_a_rating_changes_the_cached_body(client, db, reader, publish, scale):
+    _, (claim, *_) = article_with_claims(EMOJI_TEXT)
+    publish(claim, rating=scale[0])
+    before = verdicts(client, reader)
+    scale[0].label = "Wrong"
+    db.flush()
+    after = verdicts(client, reader)
+    assert after.headers["ETag"] != before.headers["ETag"]
+    assert after.json()["verdicts"][0]["rating"]["label"] == "Wrong"

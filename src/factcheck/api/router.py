@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 
-from factcheck.api import articles, detect, errors, verdicts
+from factcheck.api import articles, detect, errors, verdicts, workflow
 from factcheck.exceptions import ValidationError
 
 API_PREFIX = "/api/v1"
@@ -43,6 +43,7 @@ router = APIRouter(prefix=API_PREFIX, dependencies=[Depends(reject_unknown_query
 router.include_router(articles.router)
 router.include_router(verdicts.router)
 router.include_router(detect.router)
+router.include_router(workflow.router)
 
 
 @router.get("/ping", tags=["meta"], summary="Liveness of the API; no authentication (benchmark ceiling)")

@@ -63,7 +63,15 @@ Day = Annotated[date, Field(strict=False), BeforeValidator(_rfc3339(RFC3339_DATE
 Url = Annotated[
     str, Field(pattern=r"^https?://[^\s\x00]+$", max_length=2048), AfterValidator(_encodable)
 ]
-Id = Annotated[int, Field(ge=1, le=MAX_ID)]
+def _whole_number(value: object) -> object:
+    # JSON Schema's "integer" includes 3.0; strict mode would refuse it. Strings and booleans stay refused.
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+WholeNumber = Annotated[int, BeforeValidator(_whole_number)]
+Id = Annotated[WholeNumber, Field(ge=1, le=MAX_ID)]
 
 
 class StrictModel(BaseModel):

@@ -6,7 +6,7 @@ from datetime import datetime
 from typing import Any
 
 from factcheck.analysis.anchoring import utf16_span
-from factcheck.models import Article, ArticleRevision, Claim, Rating, Verdict
+from factcheck.models import Article, ArticleRevision, Claim, Evidence, Rating, Source, Verdict
 from factcheck.services.publishing import ArticleVerdicts, FeedPage, PublishedVerdict
 
 
@@ -129,3 +129,51 @@ def feed_json(page: FeedPage, *, cursor: str | None, url_for_claim) -> dict[str,
         "next_cursor": cursor,
         "has_more": page.has_more,
     }
+
+
+# -- the workflow over JSON ------------------------------------------------------------------
+
+
+def workflow_claim_json(claim: Claim, article_title: str | None = None) -> dict[str, Any]:
+    return {
+        "id": claim.id, "article_id": claim.article_id, "article_title": article_title,
+        "status": claim.status, "version": claim.version,
+        "exact": claim.exact, "prefix": claim.prefix, "suffix": claim.suffix,
+        "start": claim.start, "end": claim.end, "score": round(claim.score, 4),
+        "kinds": list(claim.kinds),
+        "facts": [{"kind": f.kind, "text": f.text, "start": f.start, "end": f.end, "value": f.value}
+                  for f in claim.facts],
+        "assignee_id": claim.assignee_id, "lease_expires_at": iso(claim.lease_expires_at),
+        "duplicate_of_id": claim.duplicate_of_id,
+    }
+
+
+def draft_json(verdict: Verdict, warnings: list[str] | None = None) -> dict[str, Any]:
+    rating = verdict.rating
+    return {
+        "id": verdict.id, "claim_id": verdict.claim_id, "number": verdict.number,
+        "state": verdict.state, "lock_version": verdict.lock_version,
+        "rating": {"id": rating.id, "name": rating.name, "label": rating.label} if rating else None,
+        "claim_reviewed": verdict.claim_reviewed, "summary": verdict.summary,
+        "reasoning": verdict.reasoning, "correction_note": verdict.correction_note,
+        "review_comment": verdict.review_comment, "warnings": list(warnings or []),
+    }
+
+
+def source_json(source: Source) -> dict[str, Any]:
+    return {
+        "id": source.id, "url": source.url, "title": source.title, "kind": source.kind,
+        "publisher": source.publisher,
+        "published_on": source.published_on.isoformat() if source.published_on else None,
+        "archived_url": source.archived_url,
+    }
+
+
+def evidence_json(evidence: Evidence) -> dict[str, Any]:
+    return {"id": evidence.id, "claim_id": evidence.claim_id, "source": source_json(evidence.source),
+            "excerpt": evidence.excerpt, "stance": evidence.stance}
+
+
+def rating_scale_json(rating: Rating) -> dict[str, Any]:
+    return {"id": rating.id, "name": rating.name, "label": rating.label, "value": rating.value,
+            "colour": rating.colour}

@@ -98,15 +98,27 @@ class PublishingService:
         return article, revision, claims
 
     def article_fingerprint(self, external_id: str) -> tuple[object, ...]:
-        """A cheap key that changes whenever the article's published verdicts or scale change."""
-        article, revision = self.article(external_id)
-        position, count = self.db.execute(
-            select(func.max(Verdict.feed_position), func.count(Verdict.id))
+        """A cheap key (two indexed queries) that changes whenever the article's published verdicts,
+        its current revision or the rating scale change: what a cached body depends on."""
+        latest = (
+            select(ArticleRevision.id).where(ArticleRevision.article_id == Article.id)
+            .order_by(ArticleRevision.number.desc()).limit(1).scalar_subquery()
+        )
+        row = self.db.execute(
+            select(Article.id, Article.updated_at, latest).where(Article.external_id == external_id)
+        ).one_or_none()
+        if row is None or row[2] is None:
+            self.article(external_id)  # raises the right NotFoundError
+        article_id, updated_at, revision_id = row  # type: ignore[misc]
+        scale = select(func.max(Rating.updated_at), func.count(Rating.id)).subquery()
+        stats = self.db.execute(
+            select(func.max(Verdict.feed_position), func.count(Verdict.id),
+                   select(scale.c[0]).scalar_subquery(), select(scale.c[1]).scalar_subquery())
+            .select_from(Verdict)
             .join(Claim, Claim.id == Verdict.claim_id)
-            .where(Claim.revision_id == revision.id, Verdict.state.in_(VISIBLE))
+            .where(Claim.revision_id == revision_id, Verdict.state.in_(VISIBLE))
         ).one()
-        scale = self.db.execute(select(func.max(Rating.updated_at), func.count(Rating.id))).one()
-        return (article.id, article.updated_at, revision.id, position, count, *scale)
+        return (article_id, updated_at, revision_id, *stats)
 
     def article_verdicts(self, external_id: str) -> ArticleVerdicts:
         """Visible verdicts on the anchored claims of the article's current revision."""
