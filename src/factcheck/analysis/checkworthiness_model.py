@@ -184,7 +184,7 @@ def read_labelled(path: Path) -> tuple[list[str], list[bool], list[str]]:
 
     path = Path(path)
     if not path.is_file():
-        raise ValueError(f"{path}: no such file")
+        raise ValueError(f"{path}: no such file" if not path.exists() else f"{path}: not a file")
     with path.open(encoding="utf-8", newline="") as f:
         reader = csv.DictReader(f, delimiter="\t")
         columns = set(reader.fieldnames or ())

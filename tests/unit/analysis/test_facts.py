@@ -1,6 +1,8 @@
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factcheck.analysis.facts import extract_facts, parse_number
 
@@ -110,3 +112,19 @@ def test_fact_offsets_index_the_sentence_exactly():
 )
 def test_parse_number(text, value):
     assert parse_number(text) == value
+
+
+_PIECES = ["March 8", "2011", "$2 billion", "35%", "more than 80,000", "two decades", "third",
+           "Ned Price said", "Pakistan", "U.S.", "TTP", "İstanbul", "ß", "\n", " ", ",", "’s",
+           "May", "at 3 p.m.", "half of", "Osama bin Laden", "1990s"]
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(st.one_of(st.sampled_from(_PIECES), st.text(max_size=8)), max_size=12))
+def test_facts_always_index_the_text_and_never_overlap(pieces):
+    text = " ".join(pieces)
+    facts = extract_facts(text, published_at=PUBLISHED)
+    for fact in facts:
+        assert text[fact.start:fact.end] == fact.text and fact.start < fact.end
+    for a, b in zip(facts, facts[1:]):
+        assert a.end <= b.start
