@@ -1,7 +1,10 @@
-"""What only a browser shows about refusals: a stale keyboard action lands in the flash area with a
-reload link (htmx does not swap error responses unless told to), and the row is left as it was."""
+"""The triage queue in a browser: a stale keyboard action lands in the flash area with a reload link
+(htmx does not swap error responses unless told to), bulk actions swap rows in place, and the
+search box filters as you type without losing the focus to the keyboard shortcuts."""
 
 from __future__ import annotations
+
+import re
 
 from playwright.sync_api import Page, expect
 from sqlalchemy import select
@@ -64,3 +67,21 @@ def test_bulk_accept_updates_the_selected_rows_in_place(page: Page, live_server)
         expect(rows.nth(index)).to_have_attribute("data-status", "accepted")
     expect(page.locator("[data-selected-count]")).to_have_text("0")
     expect(page.locator('[data-count="accepted"]')).not_to_have_text("0")
+
+
+def test_typing_in_the_search_box_filters_and_keeps_the_focus(page: Page, live_server):
+    with live_server.session() as db:
+        IngestService(db, settings=live_server.settings).ingest(
+            text="Rail freight carried 31 million tonnes of containers in 2023, the ministry said.",
+            title="Rail freight", source_format="text")
+    login(page, "checker@newsroom.test")
+    page.goto("/queue")
+    search = page.get_by_label("Search")
+    search.click()
+    search.press_sequentially("containers", delay=40)
+    expect(page.locator("tr[data-claim-id]").first).to_contain_text("containers")
+    page.wait_for_timeout(400)
+    search.press_sequentially(" in", delay=40)  # "a"/"d"/"j" typed here must not act on rows
+    expect(search).to_have_value("containers in")
+    expect(page).to_have_url(re.compile(r"q=containers"))
+    expect(page.locator('tr[data-status="accepted"]')).to_have_count(0)

@@ -33,7 +33,7 @@ class TestQueuePage:
         assert "Budget briefing" in page.text and "90%" in page.text and "a figure" in page.text
         assert "quantity/statistic" in page.text
         assert '/static/triage.js' in page.text and 'id="shortcuts"' in page.text
-        assert 'hx-trigger="change, submit, keyup changed delay:300ms from:#queue-search"' in page.text
+        assert 'hx-trigger="keyup changed delay:300ms, search"' in page.text
         assert 'hx-push-url="true"' in page.text
 
     def test_an_htmx_request_gets_only_the_rows(self, as_checker, claims):
@@ -48,11 +48,16 @@ class TestQueuePage:
         assert f'claim-row-{high.id}"' in text and f'claim-row-{low.id}"' not in text
         assert "No accepted claims match" in as_checker.get("/queue?status=accepted").text
 
-    @pytest.mark.parametrize("query", ["min_score=2", "status=nonsense", "article=abc",
-                                       "article=99999999999", "kind=a%27b"])
+    @pytest.mark.parametrize("query", ["min_score=2", "min_score=high", "status=nonsense",
+                                       "article=abc", "article=99999999999", "kind=a%27b"])
     def test_bad_filters_are_refused_clearly(self, as_checker, claims, query):
         response = as_checker.get(f"/queue?{query}")
         assert response.status_code == 422
+
+    def test_empty_filter_fields_mean_any(self, as_checker, claims):
+        response = as_checker.get("/queue?q=&article=&kind=&min_score=&max_score=&status=candidate",
+                                  headers={HX: "true"})
+        assert response.status_code == 200 and f'claim-row-{claims[0].id}"' in response.text
 
     def test_counts_fragment(self, as_checker, claims):
         response = as_checker.get("/queue/counts", headers={HX: "true"})

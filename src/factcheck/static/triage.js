@@ -12,14 +12,16 @@
   function rowById(id) { return document.getElementById("claim-row-" + id); }
   function current() { return (focusedId && rowById(focusedId)) || null; }
 
-  function focusRow(row) {
+  function focusRow(row, keepFocus) {
     if (!row) { return; }
     rows().forEach(function (r) { r.classList.remove("is-focused"); r.removeAttribute("aria-current"); });
     row.classList.add("is-focused");
     row.setAttribute("aria-current", "true");
     focusedId = row.dataset.claimId;
-    row.focus({ preventScroll: true });
-    row.scrollIntoView({ block: "nearest" });
+    if (!keepFocus) {
+      row.focus({ preventScroll: true });
+      row.scrollIntoView({ block: "nearest" });
+    }
   }
 
   function move(step) {
@@ -64,7 +66,9 @@
   }
 
   function typing(target) {
-    return target && (target.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(target.tagName));
+    if (!target) { return false; }
+    if (target.tagName === "INPUT") { return !/^(checkbox|radio|button|submit)$/.test(target.type); }
+    return target.isContentEditable || /^(TEXTAREA|SELECT)$/.test(target.tagName);
   }
 
   document.addEventListener("keydown", function (event) {
@@ -86,7 +90,10 @@
       case "u": press(rowById(lastActedId) || row, "undo"); break;
       case "x": toggleSelect(row); break;
       case "?": toggleShortcuts(); break;
-      case "Enter": if (row) { var link = row.querySelector("a.queue-sentence"); if (link) { link.click(); } } break;
+      case "Enter":
+        // Only on the row itself: Enter on a focused button or link keeps its usual meaning.
+        if (event.target !== row) { return; }
+        if (row) { var link = row.querySelector("a.queue-sentence"); if (link) { link.click(); } } break;
       default: return;
     }
     event.preventDefault();
@@ -95,7 +102,8 @@
   // Mouse: clicking a row focuses it; clicking a row's button counts as its last action.
   document.addEventListener("click", function (event) {
     var row = event.target.closest && event.target.closest("#queue-rows tr.queue-row");
-    if (row && !row.classList.contains("is-focused")) { focusRow(row); }
+    // A click makes the row current without taking the focus from what was clicked.
+    if (row && !row.classList.contains("is-focused")) { focusRow(row, true); }
     if (row && event.target.closest("[data-action]")) { lastActedId = row.dataset.claimId; }
     var pick = event.target.closest && event.target.closest("[data-pick-claim]");
     if (pick) {
@@ -122,10 +130,9 @@
       var index = all.indexOf(acted);
       advanceFrom = null;
       focusRow(all[index + 1] || acted);
-    } else if (current()) {
-      focusRow(current());
     } else {
-      focusRow(rows()[0]);
+      // Never pull the focus out of a field the reader is typing in (search, duplicate picker).
+      focusRow(current() || rows()[0], typing(document.activeElement));
     }
     updateSelected();
   });

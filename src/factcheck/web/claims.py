@@ -13,7 +13,7 @@ from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import URL
 
 from factcheck.dependencies import DbSession, SettingsDep
-from factcheck.exceptions import ConflictError
+from factcheck.exceptions import ConflictError, ValidationError
 from factcheck.models import utcnow
 from factcheck.services.articles import ArticleService
 from factcheck.services.matching import MatchingService
@@ -49,26 +49,42 @@ def back_to_queue(request: Request) -> str:
     return "/queue"
 
 
+def _number(value: str, kind: type, label: str) -> int | float | None:
+    value = value.strip()
+    if not value:
+        return None
+    try:
+        number = kind(value)
+    except ValueError as error:
+        raise ValidationError(f"The {label} filter must be a number.") from error
+    if kind is int and not 0 < number <= MAX_ID:
+        raise ValidationError(f"There is no {label} {value}.")
+    return number
+
+
 @router.get("/queue")
 def queue(
     request: Request,
     db: DbSession,
     user: CurrentChecker,
     q: Annotated[str, Query(max_length=200)] = "",
-    article: Annotated[int | None, Query(gt=0, le=MAX_ID)] = None,
+    # Filters arrive as strings: an empty select or number field sends "" (meaning "any").
+    article: Annotated[str, Query(max_length=12)] = "",
     kind: Annotated[str, Query(max_length=32)] = "",
-    min_score: Annotated[float | None, Query(ge=0, le=1)] = None,
-    max_score: Annotated[float | None, Query(ge=0, le=1)] = None,
+    min_score: Annotated[str, Query(max_length=12)] = "",
+    max_score: Annotated[str, Query(max_length=12)] = "",
     status: Annotated[str, Query(max_length=20)] = "candidate",
     page: Annotated[int, Query(ge=1, le=10_000)] = 1,
 ):
     service = TriageService(db)
     size = 50
-    items = service.queue(article_id=article, kind=kind or None, min_score=min_score,
-                          max_score=max_score, status=status, search=q or None,
-                          limit=size + 1, offset=(page - 1) * size)
-    filters = {"q": q, "article": article, "kind": kind, "min_score": min_score,
-               "max_score": max_score, "status": status}
+    filters = {"q": q, "article": _number(article, int, "article"), "kind": kind,
+               "min_score": _number(min_score, float, "lowest score"),
+               "max_score": _number(max_score, float, "highest score"), "status": status}
+    items = service.queue(article_id=filters["article"], kind=kind or None,
+                          min_score=filters["min_score"], max_score=filters["max_score"],
+                          status=status, search=q or None, limit=size + 1,
+                          offset=(page - 1) * size)
     query = {k: v for k, v in filters.items() if v not in (None, "")}
     return render(request, "claims/queue.html", {
         "items": items[:size], "has_more": len(items) > size, "filters": filters,
