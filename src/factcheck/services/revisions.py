@@ -11,12 +11,14 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import or_, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session, selectinload
 
 from factcheck.analysis.anchoring import Anchor, locate, quote_selector
 from factcheck.analysis.claim_detector import ClaimDetector, SentenceResult
 from factcheck.analysis.facts import extract_facts
 from factcheck.analysis.segmenter import segment
+from factcheck.exceptions import ConflictError
 from factcheck.models import (
     AnchorState, Article, ArticleRevision, Claim, ClaimStatus, Fact, Role, Sentence, User, Verdict,
     VerdictState, utcnow,
@@ -76,8 +78,14 @@ class RevisionService:
             content_hash=hashlib.sha256(text.encode("utf-8")).hexdigest(),
             created_by_id=actor.id if actor else None,
         )
-        article.revisions.append(revision)
-        self.db.flush()
+        try:
+            with self.db.begin_nested():
+                article.revisions.append(revision)
+                self.db.flush()
+        except IntegrityError as error:  # (article, number) is unique: a concurrent revision won
+            raise ConflictError(
+                "Another revision of this article was saved at the same time. Reload and try again."
+            ) from error
         counts: Counter[str] = Counter()
         sentences, fresh = self._sentences(previous, revision, when, counts)
         placed = self._reanchor(article, previous, revision, sentences, actor, when, counts)

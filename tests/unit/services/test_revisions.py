@@ -6,15 +6,17 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import select
+from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.analysis.claim_detector import ClaimDetector
-from factcheck.exceptions import PermissionDenied
+from factcheck.exceptions import ConflictError, PermissionDenied
 from factcheck.models import (
     ArticleRevision, AuditEvent, Claim, Sentence, Verdict, WebhookDelivery,
 )
 from factcheck.services.ingest import IngestService
 from factcheck.services.review import ReviewService
 from factcheck.services.revision_history import RevisionHistory
+from factcheck.services.revisions import RevisionService
 from tests.factories import EvidenceFactory, UserFactory, VerdictFactory, WebhookEndpointFactory
 
 LOST = "Pakistan has lost more than 80,000 lives over the past two decades, the minister said."
@@ -264,3 +266,16 @@ def test_an_inactive_user_cannot_revise_and_nothing_changes(db, ingest):
 
     assert len(db.scalars(select(ArticleRevision)).all()) == 1
     assert all(c.anchor_state == "anchored" for c in first.claims)
+
+
+def test_a_concurrent_revision_with_the_same_number_is_a_conflict_and_changes_nothing(db, ingest, settings):
+    first = ingest(text_of(*PARAGRAPHS))
+    db.add(ArticleRevision(article_id=first.article.id, number=2, text="Theirs.", content_hash="x"))
+    db.flush()
+    article, stale = first.article, first.revision
+    set_committed_value(article, "revisions", [stale])  # what this request read before the other committed
+
+    with pytest.raises(ConflictError):
+        RevisionService(db, settings=settings).revise(article, text=text_of(RATE, OPINION), actor=None)
+
+    assert all(c.anchor_state == "anchored" and c.revision_id == stale.id for c in first.claims)
