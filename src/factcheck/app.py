@@ -23,6 +23,7 @@ from factcheck.web import admin_webhooks
 from factcheck.web import admin_tokens
 from factcheck.web import claims, review, sources, workspace
 from factcheck.web import revisions
+from factcheck.web import matching
 
 
 @asynccontextmanager
@@ -63,6 +64,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.include_router(dashboard.router, include_in_schema=False)
     app.include_router(admin_webhooks.router, include_in_schema=False)
     app.include_router(admin_tokens.router, include_in_schema=False)
+    app.include_router(matching.router, include_in_schema=False)
     for router in (claims.router, workspace.router, sources.router, review.router):
         app.include_router(router, include_in_schema=False)
     app.include_router(revisions.router, include_in_schema=False)

@@ -14,6 +14,7 @@ from factcheck.analysis.claim_detector import ClaimDetector, SentenceResult
 from factcheck.exceptions import NotFoundError, ValidationError
 from factcheck.models import Article, ArticleRevision, Claim, ClaimStatus, Fact, Sentence, User
 from factcheck.services.audit import AuditService
+from factcheck.services.matching import MatchingService
 from factcheck.services.revisions import RevisionService
 from factcheck.services.text_input import ArticleText, prepare
 from factcheck.settings import Settings
@@ -166,6 +167,8 @@ class IngestService:
         ]
         self.db.add_all(claims)
         self.db.flush()
+        if self.settings.matching_enabled:  # "checked before": suggest earlier verdicts
+            MatchingService(self.db, settings=self.settings).suggest_for_claims(claims)
         return claims
 
     def _claim(

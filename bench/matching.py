@@ -1,0 +1,219 @@
+"""Claim matching quality and latency through the product's own services, in a fresh database.
+
+Usage: python bench/matching.py --vclaims V.jsonl --queries Q.tsv --qrels R.tsv
+       [--database-url URL] [--synthesize N] [--tune] [--ingest-docs gum_train_docs.jsonl]
+Prints MAP@5 (AP@5 over the number of relevant claims, as CheckThat! computes it), MRR, recall@5
+and query latency; the last line is `MAP@5 0.xxx`. `--tune` fits the re-scoring weights instead.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import random
+import re
+import tempfile
+import time
+import uuid
+from collections import defaultdict
+from contextlib import contextmanager
+from pathlib import Path
+
+from _common import machine, median, percentile
+from sqlalchemy import insert
+from sqlalchemy import text as sql
+from sqlalchemy.engine import make_url
+
+from factcheck import migrations
+from factcheck.analysis import claim_matcher as cm
+from factcheck.db import make_engine, make_session_factory
+from factcheck.models import Article, ArticleRevision, Claim, Rating, Verdict, utcnow
+from factcheck.services.match_index import DocumentInput
+from factcheck.services.matching import CANDIDATES, MatchingService
+from factcheck.settings import Settings
+
+BATCH = 2000
+
+
+def read_tsv(path: Path) -> list[list[str]]:
+    with path.open(encoding="utf-8") as handle:
+        return list(csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE))[1:]
+
+
+@contextmanager
+def fresh_database(url: str | None):
+    """A temporary SQLite file, or a scratch database on the given PostgreSQL server (dropped after)."""
+    if url is None or url.startswith("sqlite"):
+        with tempfile.TemporaryDirectory() as folder:
+            yield f"sqlite:///{folder}/matching.db"
+        return
+    server = make_url(url)
+    name = f"bench_matching_{uuid.uuid4().hex[:8]}"
+    admin = make_engine(server.set(database="postgres").render_as_string(hide_password=False),
+                        isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(sql(f'CREATE DATABASE "{name}"'))
+    try:
+        yield server.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as connection:
+            connection.execute(sql(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+_NUM = re.compile(r"\d+")
+
+
+def synthesize(vclaims: list[dict], n: int, seed: int = 7) -> list[dict]:
+    """Variants of the real claims (numbers, names and years swapped, clauses shuffled) up to n."""
+    rng = random.Random(seed)
+    names = sorted({w for v in vclaims[:5000] for w in cm.names(v["vclaim"])})
+    out = []
+    for i in range(n - len(vclaims)):
+        base = rng.choice(vclaims)
+        text = _NUM.sub(lambda m: str(int(m.group()) + rng.randint(1, 9)), base["vclaim"])
+        words = text.split()
+        for j, word in enumerate(words):
+            if word[:1].isupper() and j and rng.random() < 0.5 and names:
+                words[j] = rng.choice(names).title()
+        clauses = " ".join(words).split(", ")
+        rng.shuffle(clauses)
+        out.append({"vclaim_id": f"synthetic-{i}", "vclaim": ", ".join(clauses),
+                    "title": base.get("title", "")})
+    return out
+
+
+def load(factory, vclaims: list[dict]) -> dict[int, str]:
+    """Each verified claim as a published verdict on a claim, indexed by the matching service.
+
+    Claims and verdicts go in as executemany INSERTs with ids chosen here (a million ORM objects
+    would take an hour); the index is filled by the service's own bulk path.
+    """
+    ids: dict[int, str] = {}
+    with factory() as db:
+        rating = Rating(name="bench", label="Checked", value=3, colour="#777777", position=0)
+        article = Article(title="Verified claims")
+        db.add_all([rating, article])
+        db.flush()
+        revision = ArticleRevision(article_id=article.id, number=1, text="", content_hash="bench")
+        db.add(revision)
+        db.flush()
+        service = MatchingService(db)
+        now = utcnow()
+        for start in range(0, len(vclaims), BATCH):
+            batch = list(enumerate(vclaims[start:start + BATCH], start + 1))
+            db.execute(insert(Claim), [
+                {"id": i, "article_id": article.id, "revision_id": revision.id,
+                 "status": "published", "exact": v["vclaim"], "start": 0, "end": len(v["vclaim"]),
+                 "kinds": [], "reasons": []} for i, v in batch])
+            db.execute(insert(Verdict), [
+                {"id": i, "claim_id": i, "state": "published", "rating_id": rating.id,
+                 "claim_reviewed": v["vclaim"], "summary": v.get("subtitle", ""),
+                 "published_at": now} for i, v in batch])
+            service.index.put([DocumentInput(claim_id=i, verdict_id=i, rating_id=rating.id,
+                                             text=v["vclaim"], title=v.get("title", ""),
+                                             summary=v.get("subtitle", ""), published_at=now)
+                               for i, v in batch])
+            ids.update({i: v["vclaim_id"] for i, v in batch})
+            db.commit()
+            if start and start % 100_000 == 0:
+                print(f"  {start:,} claims loaded", flush=True)
+    return ids
+
+
+def evaluate(factory, ids, queries, qrels) -> tuple[dict[str, float], list[float]]:
+    aps, rrs, recalls, latencies = [], [], [], []
+    with factory() as db:
+        service = MatchingService(db, settings=Settings(_env_file=None))
+        service.match("warm up the caches")
+        for qid, relevant in qrels.items():
+            started = time.perf_counter()
+            found = service.match(queries[qid], limit=5)
+            latencies.append((time.perf_counter() - started) * 1000)
+            ranked = [ids.get(m.document.claim_id) for m in found]
+            hits, ap, rr = 0, 0.0, 0.0
+            for rank, vid in enumerate(ranked, 1):
+                if vid in relevant:
+                    hits += 1
+                    ap += hits / rank
+                    rr = rr or 1 / rank
+            aps.append(ap / len(relevant))
+            rrs.append(rr)
+            recalls.append(hits / len(relevant))
+    n = len(aps)
+    return {"MAP@5": sum(aps) / n, "MRR": sum(rrs) / n, "recall@5": sum(recalls) / n}, latencies
+
+
+def tune(factory, ids, queries, qrels) -> None:
+    """Fit pairwise logistic weights on these (TRAIN) queries and print them for claim_matcher."""
+    import numpy as np
+    from sklearn.linear_model import LogisticRegression
+
+    pairs, labels, points, point_labels = [], [], [], []
+    with factory() as db:
+        service = MatchingService(db, settings=Settings(_env_file=None))
+        for qid, relevant in qrels.items():
+            query = cm.Query.of(queries[qid])
+            stats = service.index.stats(query.terms)
+            docs = service.candidates(queries[qid], limit=CANDIDATES, stats=stats)
+            if not docs:
+                continue
+            rows = cm.features(query, [cm.Candidate(d.id, d.text, d.title, d.summary) for d in docs],
+                               stats)
+            x = [[r[f] for f in cm.FEATURES] for r in rows]
+            good = [i for i, d in enumerate(docs) if ids[d.claim_id] in relevant]
+            bad = [i for i, d in enumerate(docs) if ids[d.claim_id] not in relevant][:20]
+            for p in good:
+                for q in bad:
+                    pairs += [np.subtract(x[p], x[q]), np.subtract(x[q], x[p])]
+                    labels += [1, 0]
+            points += x
+            point_labels += [ids[d.claim_id] in relevant for d in docs]
+    ranker = LogisticRegression(C=1.0, max_iter=5000, fit_intercept=False).fit(pairs, labels)
+    weights = ranker.coef_[0]
+    scores = np.array(points) @ weights
+    calibration = LogisticRegression(max_iter=1000).fit(scores.reshape(-1, 1), point_labels)
+    scale, bias = calibration.coef_[0][0], calibration.intercept_[0]
+    print("WEIGHTS =", {f: round(float(w * scale), 3) for f, w in zip(cm.FEATURES, weights, strict=True)})
+    print("BIAS =", round(float(bias), 3))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--vclaims", type=Path, required=True)
+    parser.add_argument("--queries", type=Path, required=True)
+    parser.add_argument("--qrels", type=Path, required=True)
+    parser.add_argument("--database-url")
+    parser.add_argument("--synthesize", type=int, default=0)
+    parser.add_argument("--tune", action="store_true")
+    args = parser.parse_args()
+
+    vclaims = [json.loads(line) for line in args.vclaims.open(encoding="utf-8")]
+    queries = dict(read_tsv(args.queries))
+    qrels: dict[str, set[str]] = defaultdict(set)
+    for qid, vid in read_tsv(args.qrels):
+        qrels[qid].add(vid)
+    print(f"machine: {machine()}")
+    with fresh_database(args.database_url) as url:
+        migrations.upgrade(url)
+        engine = make_engine(url)
+        factory = make_session_factory(engine)
+        started = time.perf_counter()
+        collection = vclaims + (synthesize(vclaims, args.synthesize) if args.synthesize else [])
+        ids = load(factory, collection)
+        print(f"database: {engine.dialect.name}; {len(ids):,} claims loaded and indexed in "
+              f"{time.perf_counter() - started:.1f} s")
+        if args.tune:
+            tune(factory, ids, queries, qrels)
+            engine.dispose()
+            return
+        figures, latencies = evaluate(factory, ids, queries, qrels)
+        engine.dispose()
+    print(f"queries: {len(qrels)}  MRR {figures['MRR']:.3f}  recall@5 {figures['recall@5']:.3f}")
+    print(f"latency per query: median {median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms")
+    print(f"MAP@5 {figures['MAP@5']:.3f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,131 @@
+"""The matcher's first stage: published claims in the database's own full-text index, and BM25 statistics.
+
+SQLite ranks with FTS5's bm25(); PostgreSQL with ts_rank over a GIN-indexed tsvector. Both only
+pick candidates: the re-scoring (analysis/claim_matcher.py) recomputes BM25 from `match_term`, so
+the two databases rank the same candidates the same way.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import delete, insert, select, text
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
+from sqlalchemy.orm import Session
+
+from factcheck.analysis import claim_matcher as cm
+from factcheck.models.match import MatchDocument, MatchTerm
+
+# Totals live in match_term under keys no term can have (terms never contain spaces).
+DOCS, LENGTH, CLAIM_LENGTH, TITLE_LENGTH = " docs", " length", " claim_length", " title_length"
+MAX_QUERY_WORDS = 10
+COMMON_SHARE = 0.02  # on a large collection, words in more than 2% of claims only slow the OR query
+_ALNUM = re.compile(r"[a-z0-9]+")
+
+
+@dataclass(frozen=True)
+class DocumentInput:
+    claim_id: int
+    verdict_id: int
+    rating_id: int | None
+    text: str
+    title: str = ""
+    summary: str = ""
+    published_at: datetime | None = None
+
+
+def _counts(doc: DocumentInput | MatchDocument) -> Counter[str]:
+    claim, title = cm.terms(doc.text), cm.terms(f"{doc.title} {doc.summary}")
+    counts = Counter(set(claim) | set(title))
+    counts.update({DOCS: 1, LENGTH: len(claim) + len(title), CLAIM_LENGTH: len(claim),
+                   TITLE_LENGTH: len(title)})
+    return counts
+
+
+class MatchIndex:
+    def __init__(self, db: Session) -> None:
+        self.db = db
+        self.dialect = db.get_bind().dialect.name
+
+    # -- writing ---------------------------------------------------------------------------------
+
+    def put(self, documents: Sequence[DocumentInput]) -> None:
+        """Add or replace (one per claim) the given documents and update the term statistics."""
+        claim_ids = [d.claim_id for d in documents]
+        old = list(self.db.scalars(select(MatchDocument).where(MatchDocument.claim_id.in_(claim_ids))))
+        delta: Counter[str] = Counter()
+        for doc in old:
+            delta.subtract(_counts(doc))
+        if old:
+            self.db.execute(delete(MatchDocument).where(MatchDocument.id.in_([d.id for d in old])))
+        # One executemany INSERT: the bulk path (a benchmark's million claims) and a single verdict alike.
+        self.db.execute(insert(MatchDocument), [
+            {"claim_id": d.claim_id, "verdict_id": d.verdict_id, "rating_id": d.rating_id,
+             "text": d.text, "title": d.title, "summary": d.summary, "published_at": d.published_at}
+            for d in documents])
+        for doc in documents:
+            delta.update(_counts(doc))
+        self._add_counts(delta)
+        self.db.flush()
+
+    def _add_counts(self, delta: Counter[str]) -> None:
+        values = [{"term": term[:100], "df": n} for term, n in sorted(delta.items()) if n]
+        if not values:
+            return
+        insert = pg_insert if self.dialect == "postgresql" else sqlite_insert
+        statement = insert(MatchTerm)
+        statement = statement.on_conflict_do_update(
+            index_elements=[MatchTerm.term], set_={"df": MatchTerm.df + statement.excluded.df})
+        for start in range(0, len(values), 5000):
+            self.db.execute(statement, values[start:start + 5000])
+
+    # -- reading ---------------------------------------------------------------------------------
+
+    def has_documents(self) -> bool:
+        return bool(self.db.scalar(select(MatchTerm.df).where(MatchTerm.term == DOCS)))
+
+    def stats(self, terms: Iterable[str]) -> cm.Stats:
+        wanted = {*terms, DOCS, LENGTH, CLAIM_LENGTH, TITLE_LENGTH}
+        df = dict(self.db.execute(
+            select(MatchTerm.term, MatchTerm.df).where(MatchTerm.term.in_(wanted))).all())
+        n = max(df.get(DOCS, 0), 1)
+        return cm.Stats(df=df, n_docs=n, avg_len=df.get(LENGTH, 0) / n,
+                        avg_claim_len=df.get(CLAIM_LENGTH, 0) / n,
+                        avg_title_len=df.get(TITLE_LENGTH, 0) / n)
+
+    def query_words(self, query: str, stats: cm.Stats) -> list[str]:
+        """The query's rarest words (by the collection's statistics): what the index is asked for."""
+        words: dict[str, int] = {}
+        for word in _ALNUM.findall(cm.fold(cm.clean(query))):
+            term = cm.stem(word)
+            if word not in cm.STOPWORDS and (len(word) > 1 or word.isdigit()) and term in stats.df:
+                words.setdefault(word, stats.df[term])
+        ranked = sorted(words, key=lambda w: words[w])
+        cutoff = max(2000, stats.n_docs * COMMON_SHARE)
+        rare = [w for w in ranked if words[w] <= cutoff]
+        return (rare or ranked)[:MAX_QUERY_WORDS]
+
+    def search(self, words: Sequence[str], *, limit: int) -> list[MatchDocument]:
+        """Documents containing any of `words`, best first by the database's own ranking."""
+        if not words:
+            return []
+        if self.dialect == "postgresql":
+            sql = text(
+                "SELECT id FROM match_document WHERE search_vector @@ to_tsquery('english', :q) "
+                "ORDER BY ts_rank(search_vector, to_tsquery('english', :q)) DESC, id LIMIT :n")
+            query = " | ".join(words)
+        else:
+            sql = text(
+                "SELECT rowid FROM match_document_fts WHERE match_document_fts MATCH :q "
+                "ORDER BY bm25(match_document_fts, 1.0, 0.6, 0.4), rowid LIMIT :n")
+            query = " OR ".join(f'"{w}"' for w in words)
+        ids = [row[0] for row in self.db.execute(sql, {"q": query, "n": limit})]
+        if not ids:
+            return []
+        found = {d.id: d for d in self.db.scalars(select(MatchDocument).where(MatchDocument.id.in_(ids)))}
+        return [found[i] for i in ids if i in found]

@@ -1,0 +1,338 @@
+""""Checked before": match new claims to published verdicts, suggest or auto-link, and act on suggestions.
+
+The full-text index picks candidates (services/match_index.py); analysis/claim_matcher.py re-scores
+them into a probability compared with the two configured thresholds.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from factcheck.analysis import claim_matcher as cm
+from factcheck.exceptions import ConflictError, NotFoundError, ValidationError
+from factcheck.models import (
+    Article, Claim, ClaimStatus, Rating, Role, User, Verdict, VerdictState, utcnow,
+)
+from factcheck.models.match import MatchDocument, MatchSuggestion
+from factcheck.services.audit import AuditService
+from factcheck.services.match_index import DocumentInput, MatchIndex
+from factcheck.services.permissions import require_role
+from factcheck.services.triage import TriageService
+from factcheck.services.verdicts import next_number
+from factcheck.services.workflow import move, valid_id
+from factcheck.settings import Settings
+
+CANDIDATES = 30  # first-stage hits re-scored per query
+MAX_SUGGESTIONS = 3  # per new claim
+MAX_BULK = 200
+MAX_GROUPED = 500  # candidate claims compared when grouping the queue
+OPEN_STATES = ("suggested", "auto_linked")
+SHOWN_STATES = ("suggested", "auto_linked", "confirmed")
+
+
+@dataclass(frozen=True)
+class Match:
+    document: MatchDocument
+    score: float
+
+
+@dataclass
+class SuggestionView:
+    suggestion: MatchSuggestion
+    matched_claim: Claim
+    verdict: Verdict | None
+    rating: Rating | None
+    article_id: int
+    article_title: str
+
+    @property
+    def is_open(self) -> bool:
+        return self.suggestion.state in OPEN_STATES
+
+
+@dataclass
+class BulkOutcome:
+    done: list[int] = field(default_factory=list)
+    skipped: dict[int, str] = field(default_factory=dict)  # suggestion id → why it was left alone
+
+
+class MatchingService:
+    def __init__(self, db: Session, *, settings: Settings | None = None) -> None:
+        self.db = db
+        defaults = Settings.model_fields
+        self.suggest_at = (settings.match_suggest_threshold if settings
+                           else defaults["match_suggest_threshold"].default)
+        self.auto_at = settings.match_auto_threshold if settings else defaults["match_auto_threshold"].default
+        self.index = MatchIndex(db)
+        self.audit = AuditService(db)
+
+    # -- the index ---------------------------------------------------------------------------------
+
+    def index_verdict(self, verdict: Verdict) -> None:
+        """Make a published verdict's claim findable (a correction replaces the earlier entry)."""
+        if verdict.state != VerdictState.published.value:
+            raise ConflictError("Only a published verdict can be matched against.")
+        claim = self.db.get(Claim, verdict.claim_id)
+        article = self.db.get(Article, claim.article_id)
+        words = [verdict.claim_reviewed.strip(), claim.exact.strip()]
+        text = " ".join(dict.fromkeys(w for w in words if w))
+        self.index.put([DocumentInput(
+            claim_id=claim.id, verdict_id=verdict.id, rating_id=verdict.rating_id, text=text,
+            title=article.title if article else "", summary=verdict.summary,
+            published_at=verdict.published_at)])
+
+    def candidates(self, text: str, *, limit: int = CANDIDATES,
+                   stats: cm.Stats | None = None) -> list[MatchDocument]:
+        """The full-text stage alone: documents sharing the query's rarest words, database-ranked."""
+        query = cm.Query.of(text)
+        if not query.terms:
+            return []
+        stats = stats or self.index.stats(query.terms)
+        return self.index.search(self.index.query_words(text, stats), limit=limit)
+
+    def match(self, text: str, *, limit: int = 5, exclude_claim_id: int | None = None) -> list[Match]:
+        """Published claims most like `text`, with match probabilities, best first."""
+        query = cm.Query.of(text)
+        if not query.terms:
+            return []
+        stats = self.index.stats(query.terms)
+        docs = [d for d in self.candidates(text, limit=CANDIDATES + 1, stats=stats)
+                if d.claim_id != exclude_claim_id][:CANDIDATES]
+        by_id = {d.id: d for d in docs}
+        ranked = cm.rescore(query, [cm.Candidate(d.id, d.text, d.title, d.summary) for d in docs],
+                            stats)
+        return [Match(by_id[c.key], score) for c, score in ranked[:limit]]
+
+    # -- suggestions -------------------------------------------------------------------------------
+
+    def suggest_for_claim(self, claim: Claim) -> list[MatchSuggestion]:
+        """Store suggestions above the lower threshold; link the best one above the higher one."""
+        existing = set(self.db.scalars(
+            select(MatchSuggestion.matched_claim_id).where(MatchSuggestion.claim_id == claim.id)))
+        created = []
+        for found in self.match(claim.exact, limit=MAX_SUGGESTIONS, exclude_claim_id=claim.id):
+            doc = found.document
+            if found.score < self.suggest_at or doc.claim_id in existing:
+                continue
+            auto = (found.score >= self.auto_at and not created
+                    and claim.status == ClaimStatus.candidate.value and claim.duplicate_of_id is None)
+            suggestion = MatchSuggestion(
+                claim_id=claim.id, matched_claim_id=doc.claim_id, matched_verdict_id=doc.verdict_id,
+                score=round(found.score, 4), state="auto_linked" if auto else "suggested")
+            self.db.add(suggestion)
+            self.db.flush()
+            if auto:
+                change = move(self.db, claim, ClaimStatus.duplicate,
+                              values={"duplicate_of_id": doc.claim_id})
+                self._record("match.auto_linked", suggestion, None, change)
+            else:
+                self._record("match.suggested", suggestion, None, {"score": suggestion.score})
+            created.append(suggestion)
+        return created
+
+    def suggest_for_claims(self, claims: Sequence[Claim]) -> list[MatchSuggestion]:
+        """Suggestions for each new claim (what ingest calls after storing candidates)."""
+        if not claims or not self.index.has_documents():
+            return []
+        return [s for claim in claims for s in self.suggest_for_claim(claim)]
+
+    def for_claim(self, claim_id: int) -> list[SuggestionView]:
+        rows = self.db.scalars(select(MatchSuggestion).where(MatchSuggestion.claim_id == claim_id)
+                               .order_by(MatchSuggestion.score.desc(), MatchSuggestion.id))
+        return self._views(list(rows))
+
+    def latest_for_claims(self, claim_ids: Iterable[int]) -> dict[int, SuggestionView]:
+        """The best shown suggestion for each claim (one query for a page of the queue)."""
+        ids = [i for i in set(claim_ids) if valid_id(i)]
+        if not ids:
+            return {}
+        rows = self.db.scalars(
+            select(MatchSuggestion).where(MatchSuggestion.claim_id.in_(ids),
+                                          MatchSuggestion.state.in_(SHOWN_STATES))
+            .order_by(MatchSuggestion.score.desc(), MatchSuggestion.id))
+        best: dict[int, MatchSuggestion] = {}
+        for row in rows:
+            best.setdefault(row.claim_id, row)
+        return {v.suggestion.claim_id: v for v in self._views(list(best.values()))}
+
+    def open_suggestions(self, *, limit: int = 50, offset: int = 0) -> list[SuggestionView]:
+        """A page of suggestions waiting for a person, best first."""
+        if not 1 <= limit <= MAX_BULK or offset < 0:
+            raise ValidationError(f"limit must be 1–{MAX_BULK} and offset not negative.")
+        rows = self.db.scalars(
+            select(MatchSuggestion).where(MatchSuggestion.state.in_(OPEN_STATES))
+            .order_by(MatchSuggestion.score.desc(), MatchSuggestion.id).limit(limit).offset(offset))
+        return self._views(list(rows))
+
+    def get(self, suggestion_id: int) -> MatchSuggestion:
+        row = self.db.get(MatchSuggestion, suggestion_id) if valid_id(suggestion_id) else None
+        if row is None:
+            raise NotFoundError(f"Suggestion {suggestion_id} does not exist.")
+        return row
+
+    def view(self, suggestion_id: int) -> SuggestionView:
+        return self._views([self.get(suggestion_id)])[0]
+
+    # -- decisions ---------------------------------------------------------------------------------
+
+    def confirm(self, suggestion_id: int, *, actor: User, reuse_verdict: bool = False) -> MatchSuggestion:
+        """The claim was checked before: mark it a duplicate, or reuse the earlier verdict for review."""
+        require_role(actor, Role.checker)
+        suggestion = self._open(suggestion_id)
+        claim = self.db.get(Claim, suggestion.claim_id)
+        if reuse_verdict:
+            self._reuse(suggestion, claim, actor)
+        elif claim.status != ClaimStatus.duplicate.value:
+            TriageService(self.db).mark_duplicate(claim.id, actor=actor, version=claim.version,
+                                                  duplicate_of_id=suggestion.matched_claim_id)
+        self._decide(suggestion, "confirmed", actor, {"reuse_verdict": reuse_verdict})
+        return suggestion
+
+    def reject(self, suggestion_id: int, *, actor: User) -> MatchSuggestion:
+        require_role(actor, Role.checker)
+        suggestion = self._open(suggestion_id)
+        if suggestion.state == "auto_linked":
+            self._unlink(suggestion)
+        self._decide(suggestion, "rejected", actor, {})
+        return suggestion
+
+    def undo_auto_link(self, suggestion_id: int, *, actor: User) -> MatchSuggestion:
+        require_role(actor, Role.checker)
+        suggestion = self.get(suggestion_id)
+        if suggestion.state != "auto_linked":
+            raise ConflictError(f"Only an automatic link can be undone (this one is {suggestion.state}).",
+                                details={"state": suggestion.state})
+        self._unlink(suggestion)
+        self._decide(suggestion, "undone", actor, {})
+        return suggestion
+
+    def bulk_confirm(self, ids: Sequence[int], *, actor: User) -> BulkOutcome:
+        return self._bulk(ids, actor, lambda i: self.confirm(i, actor=actor))
+
+    def bulk_reject(self, ids: Sequence[int], *, actor: User) -> BulkOutcome:
+        return self._bulk(ids, actor, lambda i: self.reject(i, actor=actor))
+
+    # -- grouping the queue ------------------------------------------------------------------------
+
+    def group_candidates(self, claims: Sequence[Claim] | None = None, *,
+                         threshold: float = 95.0) -> list[list[Claim]]:
+        """Near-identical candidate claims (same fingerprint or ratio ≥ threshold), groups of two or more."""
+        if claims is None:
+            claims = list(self.db.scalars(
+                select(Claim).where(Claim.status == ClaimStatus.candidate.value)
+                .order_by(Claim.score.desc(), Claim.id).limit(MAX_GROUPED)))
+        claims = list(claims)[:MAX_GROUPED]
+        parent = list(range(len(claims)))
+
+        def root(i: int) -> int:
+            while parent[i] != i:
+                parent[i] = parent[parent[i]]
+                i = parent[i]
+            return i
+
+        by_print: dict[str, int] = {}
+        for i, claim in enumerate(claims):
+            first = by_print.setdefault(cm.fingerprint(claim.exact), i)
+            parent[root(i)] = root(first)
+        texts = [cm.clean(c.exact).lower() for c in claims]
+        if len(texts) > 1:
+            matrix = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold)
+            for i, j in zip(*matrix.nonzero(), strict=True):
+                if i < j:
+                    parent[root(int(j))] = root(int(i))
+        groups: dict[int, list[Claim]] = {}
+        for i, claim in enumerate(claims):
+            groups.setdefault(root(i), []).append(claim)
+        return [g for g in groups.values() if len(g) > 1]
+
+    # -- helpers -----------------------------------------------------------------------------------
+
+    def _reuse(self, suggestion: MatchSuggestion, claim: Claim, actor: User) -> Verdict:
+        """A new verdict version on this claim, copied from the earlier one, waiting for an editor."""
+        earlier = self.db.scalar(
+            select(Verdict).where(Verdict.claim_id == suggestion.matched_claim_id,
+                                  Verdict.state == VerdictState.published.value))
+        if earlier is None:
+            raise ConflictError("The earlier claim has no published verdict to reuse.")
+        if claim.status == ClaimStatus.duplicate.value:  # auto-linked: back into the workflow
+            move(self.db, claim, ClaimStatus.candidate, values={"duplicate_of_id": None})
+        for step in (ClaimStatus.accepted, ClaimStatus.in_progress, ClaimStatus.in_review):
+            if claim.status != step.value:
+                move(self.db, claim, step, values={"assignee_id": actor.id, "lease_expires_at": None})
+        claim.duplicate_of_id = suggestion.matched_claim_id
+        number = next_number(self.db, claim.id)
+        verdict = Verdict(
+            claim_id=claim.id, number=number, state=VerdictState.in_review.value,
+            rating_id=earlier.rating_id, claim_reviewed=earlier.claim_reviewed,
+            summary=earlier.summary, reasoning=earlier.reasoning, reused_from_id=earlier.id,
+            proposed_by_id=actor.id, submitted_at=utcnow(), evidence=list(earlier.evidence))
+        self.db.add(verdict)
+        self.db.flush()
+        self.audit.record("verdict.reused", subject_type="verdict", subject_id=verdict.id,
+                          actor=actor, claim_id=claim.id, article_id=claim.article_id,
+                          details={"reused_from_id": earlier.id, "number": number})
+        return verdict
+
+    def _unlink(self, suggestion: MatchSuggestion) -> None:
+        claim = self.db.get(Claim, suggestion.claim_id)
+        if (claim.status == ClaimStatus.duplicate.value
+                and claim.duplicate_of_id == suggestion.matched_claim_id):
+            move(self.db, claim, ClaimStatus.candidate, values={"duplicate_of_id": None})
+
+    def _open(self, suggestion_id: int) -> MatchSuggestion:
+        suggestion = self.get(suggestion_id)
+        if suggestion.state not in OPEN_STATES:
+            raise ConflictError(f"This suggestion was already {suggestion.state}.",
+                                details={"state": suggestion.state})
+        return suggestion
+
+    def _decide(self, suggestion: MatchSuggestion, state: str, actor: User, details: dict) -> None:
+        before = suggestion.state
+        suggestion.state, suggestion.decided_by_id, suggestion.decided_at = state, actor.id, utcnow()
+        self.db.flush()
+        self._record(f"match.{state}", suggestion, actor, {"before": before, **details})
+
+    def _bulk(self, ids: Sequence[int], actor: User, action) -> BulkOutcome:  # type: ignore[no-untyped-def]
+        require_role(actor, Role.checker)
+        ids = list(dict.fromkeys(ids))
+        if not ids:
+            raise ValidationError("Select at least one suggestion.")
+        if len(ids) > MAX_BULK:
+            raise ValidationError(f"At most {MAX_BULK} suggestions at a time.")
+        outcome = BulkOutcome()
+        for suggestion_id in ids:
+            try:
+                with self.db.begin_nested():
+                    action(suggestion_id)
+                outcome.done.append(suggestion_id)
+            except (ConflictError, NotFoundError, ValidationError) as error:
+                outcome.skipped[suggestion_id] = error.message
+        return outcome
+
+    def _record(self, action: str, suggestion: MatchSuggestion, actor: User | None, details: dict) -> None:
+        claim = self.db.get(Claim, suggestion.claim_id)
+        self.audit.record(action, subject_type="match_suggestion", subject_id=suggestion.id,
+                          actor=actor, claim_id=claim.id, article_id=claim.article_id,
+                          details={"matched_claim_id": suggestion.matched_claim_id, **details})
+
+    def _views(self, rows: list[MatchSuggestion]) -> list[SuggestionView]:
+        if not rows:
+            return []
+        claims = {c.id: c for c in self.db.scalars(
+            select(Claim).where(Claim.id.in_({r.matched_claim_id for r in rows})))}
+        verdicts = {v.id: v for v in self.db.scalars(
+            select(Verdict).where(Verdict.id.in_({r.matched_verdict_id for r in rows if r.matched_verdict_id})))}
+        titles = dict(self.db.execute(select(Article.id, Article.title).where(
+            Article.id.in_({c.article_id for c in claims.values()}))).all())
+        views = []
+        for row in rows:
+            matched = claims[row.matched_claim_id]
+            verdict = verdicts.get(row.matched_verdict_id)
+            views.append(SuggestionView(row, matched, verdict, verdict.rating if verdict else None,
+                                        matched.article_id, titles.get(matched.article_id, "")))
+        return views

@@ -1,0 +1,117 @@
+"""The pure matcher: normalisation, numbers and names, BM25, features and the re-scoring order."""
+
+from __future__ import annotations
+
+import pytest
+
+from factcheck.analysis import claim_matcher as cm
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("Check this https://t.co/abc123 out", "Check this out"),
+    ("Wow @someone said so", "Wow said so"),
+    ("GOP bill attacks single moms https://t.co/x — Morgan Fairchild (@morgfair) February 25, 2016",
+     "GOP bill attacks single moms"),
+    ("ﬁve\u00a0spaces   collapse", "five spaces collapse"),
+    ("", ""),
+])
+def test_clean_drops_links_handles_and_tweet_signatures(text, expected):
+    assert cm.clean(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("The senators voted", ("senator", "vot")),
+    ("Vaccines cause autism", ("vaccine", "cause", "autism")),
+    ("Café au lait in São Paulo", ("cafe", "au", "lait", "sao", "paulo")),
+    ("It's what they said 🙂", ()),
+    ("Pakistan lost 80,000 lives", ("pakistan", "lost", "80", "000", "live")),
+])
+def test_terms_are_folded_stemmed_and_without_stop_words(text, expected):
+    assert cm.terms(text) == expected
+
+
+@pytest.mark.parametrize(("text", "expected"), [
+    ("more than 80,000 lives in 2011", {"80000", "2011"}),
+    ("a 3.50 fee and 3.0 percent", {"3.5", "3"}),
+    ("no numbers here", set()),
+    ("version2 is not a number", set()),
+])
+def test_numbers_are_normalised(text, expected):
+    assert cm.numbers(text) == frozenset(expected)
+
+
+def test_names_are_capitalised_words_other_than_stop_words():
+    assert cm.names("The Senate said Joe Biden met Angela Merkel in Berlin") == {
+        "senate", "joe", "biden", "angela", "merkel", "berlin"}
+
+
+@pytest.mark.parametrize(("a", "b", "same"), [
+    ("Pakistan has lost 80,000 lives.", "pakistan has LOST 80,000 lives", True),
+    ("Pakistan has lost 80,000 lives.", "Pakistan has lost 80,000 lives!! https://t.co/x", True),
+    ("Pakistan has lost 80,000 lives.", "Pakistan has lost 80,001 lives.", True),  # ratio ≥ 95
+    ("Pakistan has lost 80,000 lives.", "India has lost 80,000 lives.", False),
+    ("Crime rose 5% in 2019.", "Crime fell sharply in 2020 across the state.", False),
+])
+def test_near_identical_claims(a, b, same):
+    assert cm.near_identical(a, b) is same
+
+
+def test_bm25_prefers_the_document_with_rarer_shared_terms():
+    df = {"vaccine": 2, "autism": 1, "cause": 50}
+    query = cm.terms("Vaccines cause autism")
+    rare = cm.bm25(query, cm.terms("autism vaccines study"), df=df, n_docs=100, avg_len=3)
+    common = cm.bm25(query, cm.terms("what may cause it"), df=df, n_docs=100, avg_len=3)
+    assert rare > common > 0
+    assert cm.bm25(query, cm.terms("nothing shared"), df=df, n_docs=100, avg_len=3) == 0
+
+
+STATS = cm.Stats(df={"obama": 3, "born": 5, "kenya": 2, "tax": 40, "cut": 30, "rais": 20},
+                 n_docs=100, avg_len=8, avg_claim_len=6, avg_title_len=4)
+
+
+def test_rescore_ranks_the_same_claim_first_with_a_high_probability():
+    query = cm.Query.of("Obama was born in Kenya, says this viral post https://t.co/x")
+    candidates = [
+        cm.Candidate(1, "Tax cuts raised revenue", "Tax cuts"),
+        cm.Candidate(2, "Barack Obama was born in Kenya.", "Was Obama Born in Kenya?"),
+        cm.Candidate(3, "Obama cut taxes", "Obama taxes"),
+    ]
+    ranked = cm.rescore(query, candidates, STATS)
+    assert [c.key for c, _ in ranked][0] == 2
+    assert ranked[0][1] > 0.5 > ranked[-1][1]
+    assert all(0 <= score <= 1 for _, score in ranked)
+
+
+def test_features_flag_numbers_that_disagree():
+    query = cm.Query.of("Unemployment fell to 3.5 percent in 2019")
+    rows = cm.features(query, [cm.Candidate(1, "Unemployment fell to 3.5 percent in 2019"),
+                               cm.Candidate(2, "Unemployment fell to 7 percent in 2011"),
+                               cm.Candidate(3, "Unemployment fell")], STATS)
+    assert (rows[0]["num_shared"], rows[0]["num_clash"]) == (1.0, 0.0)
+    assert (rows[1]["num_shared"], rows[1]["num_clash"]) == (0.0, 1.0)
+    assert (rows[2]["num_shared"], rows[2]["num_clash"]) == (0.0, 0.0)
+    assert set(rows[0]) == set(cm.FEATURES)
+
+
+def test_a_word_for_word_repeat_is_certain_only_when_its_numbers_agree():
+    silent = dict.fromkeys(cm.FEATURES, 0.0)  # the learned part says nothing: only the rule speaks
+    stored = [cm.Candidate(1, "Pakistan has lost more than 80,000 lives.")]
+
+    def score(text: str) -> float:
+        return cm.rescore(cm.Query.of(text), stored, STATS, weights=silent, bias=-50)[0][1]
+
+    assert score("PAKISTAN has lost more than 80,000 lives") == cm.REPEAT_SCORE
+    assert score("Pakistan has lost more than 90,000 lives.") < 0.01
+    assert score("Pakistan has lost many lives.") < 0.01
+
+
+def test_rescore_of_nothing_is_nothing():
+    assert cm.rescore(cm.Query.of("anything"), [], STATS) == []
+
+
+@pytest.mark.parametrize(("word", "stem"), [
+    ("nations", "nation"), ("running", "run"), ("taxes", "tax"), ("tax", "tax"), ("is", "is"),
+    ("bus", "bus"), ("countries", "country"), ("voted", "vot"), ("2019", "2019"),
+])
+def test_stem_strips_common_suffixes_but_keeps_short_words(word, stem):
+    assert cm.stem(word) == stem
