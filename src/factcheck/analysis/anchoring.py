@@ -108,9 +108,9 @@ class _Home:
         if not self._span:
             return False
         lo, hi = self._span  # type: ignore[misc]
-        if rewritten and (not self.args[0][lo:hi].strip() or not self.args[2]):
-            # Cut out (the exact copy may be the same text, moved), or only the start of the text
-            # vouches for the place: too little to refuse an exact copy.
+        if rewritten and (not self.args[2] or fuzz.ratio(self.args[0][lo:hi], self.args[1]) < 50):
+            # Only the start of the text vouches for the place, or what is there now is no rewrite of
+            # the quote (cut out, or another paragraph put there): the exact copy may be it, moved.
             return False
         return not (lo <= e and s <= hi)
 
@@ -216,21 +216,22 @@ def _mid_word(text: str, i: int) -> bool:
 def _is_neighbour(text: str, s: int, e: int, exact: str, prefix: str, suffix: str) -> bool:
     """The span is the sentence that used to follow (or precede) the quote, not the quote.
 
-    Either the span reads like the old context more than the quote does, or the old prefix now runs
-    straight into the old suffix at the span: the quote was cut out there.
+    Either the span reads like the old context at least as well as like the quote (a neighbour, or a
+    twin that starts like the quote's neighbour: no way to tell), or the old prefix now runs straight
+    into the old suffix at the span: the quote was cut out there.
     """
     head, tail = suffix.lstrip()[:24], prefix.rstrip()[-24:]
     if len(head) >= 12:
         here = Indel.normalized_similarity(head, text[s : s + len(head)])
         if here >= 0.95 and (
-            here > Indel.normalized_similarity(head, exact[: len(head)]) + 0.03
+            here >= Indel.normalized_similarity(head, exact[: len(head)]) - 0.03
             or prefix_similarity(text, s, prefix) >= 0.8
         ):
             return True
     if len(tail) >= 12:
         here = Indel.normalized_similarity(tail, text[max(s, e - len(tail)) : e])
         return here >= 0.95 and (
-            here > Indel.normalized_similarity(tail, exact[-len(tail) :]) + 0.03
+            here >= Indel.normalized_similarity(tail, exact[-len(tail) :]) - 0.03
             or suffix_similarity(text, e, suffix) >= 0.8
         )
     return False
