@@ -42,6 +42,7 @@ def test_removing_a_claimed_sentence_in_the_editor_lists_the_claim_as_an_orphan(
     orphan = page.locator(f"#orphan-{seeded.claim_id}")
     expect(orphan).to_contain_text(REMOVED)
     expect(orphan).to_contain_text("verdict published")
+    page.screenshot(path=screenshots_dir / "revisions-list.png")
 
     page.goto(f"/articles/{seeded.article_id}")
     side = page.locator("#article-orphans")
@@ -53,3 +54,4 @@ def test_removing_a_claimed_sentence_in_the_editor_lists_the_claim_as_an_orphan(
     expect(page.locator(".diff del")).to_contain_text(REMOVED)
     page.get_by_label("Side by side").check()
     expect(page.locator(".diff-side")).to_be_visible()
+    page.screenshot(path=screenshots_dir / "revision-diff-side.png")
