@@ -61,7 +61,8 @@ def authenticate(
 
 
 def require_scope(scope: str) -> Callable[..., ApiPrincipal]:
-    def dependency(principal: Annotated[ApiPrincipal, Depends(authenticate)]) -> ApiPrincipal:
+    # async: no I/O here, so no thread-pool hop of its own.
+    async def dependency(principal: Annotated[ApiPrincipal, Depends(authenticate)]) -> ApiPrincipal:
         if not has_scope(principal.scopes, scope):
             raise PermissionDenied(
                 f"This token lacks the {scope!r} scope.",

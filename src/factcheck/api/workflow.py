@@ -30,7 +30,7 @@ from factcheck.services.verdicts import VerdictService
 router = APIRouter(tags=["workflow"])
 
 
-def acting_user(principal: Annotated[ApiPrincipal, Depends(require_scope("workflow"))]) -> User:
+async def acting_user(principal: Annotated[ApiPrincipal, Depends(require_scope("workflow"))]) -> User:
     if principal.user is None:
         raise PermissionDenied("The workflow needs a personal token (one created for a user).")
     return principal.user
