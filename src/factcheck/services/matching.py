@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from factcheck.analysis import claim_matcher as cm
+from factcheck.analysis.claim_groups import group_near_identical
 from factcheck.exceptions import ConflictError, NotFoundError, ValidationError
 from factcheck.models import (
     Article, Claim, ClaimStatus, Rating, Role, User, Verdict, VerdictState, utcnow,
@@ -28,6 +28,7 @@ from factcheck.services.workflow import move, valid_id
 from factcheck.settings import Settings
 
 CANDIDATES = 30  # first-stage hits re-scored per query
+SUGGEST_CANDIDATES = 12  # for a new claim only the top few matter: same quality at the top, faster ingest
 MAX_SUGGESTIONS = 3  # per new claim
 MAX_BULK = 200
 MAX_GROUPED = 500  # candidate claims compared when grouping the queue
@@ -95,14 +96,15 @@ class MatchingService:
         stats = stats or self.index.stats(query.terms)
         return self.index.search(self.index.query_words(text, stats), limit=limit)
 
-    def match(self, text: str, *, limit: int = 5, exclude_claim_id: int | None = None) -> list[Match]:
+    def match(self, text: str, *, limit: int = 5, exclude_claim_id: int | None = None,
+              candidates: int = CANDIDATES) -> list[Match]:
         """Published claims most like `text`, with match probabilities, best first."""
         query = cm.Query.of(text)
         if not query.terms:
             return []
         stats = self.index.stats(query.terms)
-        docs = [d for d in self.candidates(text, limit=CANDIDATES + 1, stats=stats)
-                if d.claim_id != exclude_claim_id][:CANDIDATES]
+        docs = [d for d in self.candidates(text, limit=candidates + 1, stats=stats)
+                if d.claim_id != exclude_claim_id][:candidates]
         by_id = {d.id: d for d in docs}
         ranked = cm.rescore(query, [cm.Candidate(d.id, d.text, d.title, d.summary) for d in docs],
                             stats)
@@ -115,7 +117,8 @@ class MatchingService:
         existing = set(self.db.scalars(
             select(MatchSuggestion.matched_claim_id).where(MatchSuggestion.claim_id == claim.id)))
         created = []
-        for found in self.match(claim.exact, limit=MAX_SUGGESTIONS, exclude_claim_id=claim.id):
+        for found in self.match(claim.exact, limit=MAX_SUGGESTIONS, exclude_claim_id=claim.id,
+                                candidates=SUGGEST_CANDIDATES):
             doc = found.document
             if found.score < self.suggest_at or doc.claim_id in existing:
                 continue
@@ -227,28 +230,8 @@ class MatchingService:
                 select(Claim).where(Claim.status == ClaimStatus.candidate.value)
                 .order_by(Claim.score.desc(), Claim.id).limit(MAX_GROUPED)))
         claims = list(claims)[:MAX_GROUPED]
-        parent = list(range(len(claims)))
-
-        def root(i: int) -> int:
-            while parent[i] != i:
-                parent[i] = parent[parent[i]]
-                i = parent[i]
-            return i
-
-        by_print: dict[str, int] = {}
-        for i, claim in enumerate(claims):
-            first = by_print.setdefault(cm.fingerprint(claim.exact), i)
-            parent[root(i)] = root(first)
-        texts = [cm.clean(c.exact).lower() for c in claims]
-        if len(texts) > 1:
-            matrix = process.cdist(texts, texts, scorer=fuzz.ratio, score_cutoff=threshold)
-            for i, j in zip(*matrix.nonzero(), strict=True):
-                if i < j:
-                    parent[root(int(j))] = root(int(i))
-        groups: dict[int, list[Claim]] = {}
-        for i, claim in enumerate(claims):
-            groups.setdefault(root(i), []).append(claim)
-        return [g for g in groups.values() if len(g) > 1]
+        return [[claims[i] for i in group] for group in group_near_identical(
+            [c.exact for c in claims], threshold=threshold)]
 
     # -- helpers -----------------------------------------------------------------------------------
 
@@ -325,14 +308,18 @@ class MatchingService:
             return []
         claims = {c.id: c for c in self.db.scalars(
             select(Claim).where(Claim.id.in_({r.matched_claim_id for r in rows})))}
-        verdicts = {v.id: v for v in self.db.scalars(
+        stored = {v.id: v for v in self.db.scalars(
             select(Verdict).where(Verdict.id.in_({r.matched_verdict_id for r in rows if r.matched_verdict_id})))}
+        # After a correction, show the verdict in force now, not the one first matched.
+        current = {v.claim_id: v for v in self.db.scalars(
+            select(Verdict).where(Verdict.claim_id.in_(claims),
+                                  Verdict.state == VerdictState.published.value))}
         titles = dict(self.db.execute(select(Article.id, Article.title).where(
             Article.id.in_({c.article_id for c in claims.values()}))).all())
         views = []
         for row in rows:
             matched = claims[row.matched_claim_id]
-            verdict = verdicts.get(row.matched_verdict_id)
+            verdict = current.get(row.matched_claim_id) or stored.get(row.matched_verdict_id)
             views.append(SuggestionView(row, matched, verdict, verdict.rating if verdict else None,
                                         matched.article_id, titles.get(matched.article_id, "")))
         return views

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from factcheck.analysis import claim_matcher as cm
+from factcheck.analysis.claim_groups import group_near_identical
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -115,3 +116,15 @@ def test_rescore_of_nothing_is_nothing():
 ])
 def test_stem_strips_common_suffixes_but_keeps_short_words(word, stem):
     assert cm.stem(word) == stem
+
+
+@pytest.mark.parametrize(("texts", "groups"), [
+    (["Pakistan lost 80,000 lives.", "Crime fell.", "pakistan LOST 80,000 lives!"], [[0, 2]]),
+    (["Crime fell in 2019.", "Crime fell in 2019 🙂", "Crime fell in 2019!", "Taxes rose."],
+     [[0, 1, 2]]),
+    (["Café prices rose 5%.", "Cafe prices rose 5%."], [[0, 1]]),
+    (["One claim.", "Another, quite different claim."], []),
+    ([], []),
+])
+def test_near_identical_claims_are_grouped(texts, groups):
+    assert group_near_identical(texts) == groups
