@@ -5,6 +5,8 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
+# Test processes (pytest-xdist); each gets its own SQLite file and PostgreSQL database.
+TEST_WORKERS ?= 2
 
 .PHONY: run test install migrate demo bench clean
 
@@ -27,7 +29,7 @@ run: demo
 	$(BIN)/factcheck serve --host $(HOST) --port $(PORT)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest $(PYTEST_ARGS)
+	$(BIN)/python -m pytest -n $(TEST_WORKERS) $(PYTEST_ARGS)
 
 clean:
 	rm -rf $(VENV) var .pytest_cache test-artifacts
