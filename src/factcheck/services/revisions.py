@@ -25,6 +25,7 @@ from factcheck.models import (
 )
 from factcheck.services import events
 from factcheck.services.audit import AuditService
+from factcheck.services.matching import MatchingService
 from factcheck.services.permissions import require_role
 from factcheck.services.verdicts import next_number
 from factcheck.services.workflow import move
@@ -271,6 +272,8 @@ class RevisionService:
             ))
         self.db.add_all(claims)
         self.db.flush()
+        if claims and self.settings.matching_enabled:  # "checked before", as for a new article
+            MatchingService(self.db, settings=self.settings).suggest_for_claims(claims)
         return claims
 
 

@@ -17,7 +17,11 @@ from factcheck.services.ingest import IngestService
 from factcheck.services.review import ReviewService
 from factcheck.services.revision_history import RevisionHistory
 from factcheck.services.revisions import RevisionService
-from tests.factories import EvidenceFactory, UserFactory, VerdictFactory, WebhookEndpointFactory
+from factcheck.models.match import MatchSuggestion
+from factcheck.services.matching import MatchingService
+from tests.factories import (
+    ClaimFactory, EvidenceFactory, RevisionFactory, UserFactory, VerdictFactory, WebhookEndpointFactory,
+)
 
 LOST = "Pakistan has lost more than 80,000 lives over the past two decades, the minister said."
 RATE = "Unemployment fell to 3.5% in March 2023, the lowest rate since 1969."
@@ -279,3 +283,20 @@ def test_a_concurrent_revision_with_the_same_number_is_a_conflict_and_changes_no
         RevisionService(db, settings=settings).revise(article, text=text_of(RATE, OPINION), actor=None)
 
     assert all(c.anchor_state == "anchored" and c.revision_id == stale.id for c in first.claims)
+
+
+def test_a_new_candidate_in_a_revision_gets_checked_before_suggestions(db, ingest):
+    added = "Rents in the city rose 9% in 2023, the statistics office said."
+    earlier = ClaimFactory(revision=RevisionFactory(text=added), status="published", end=len(added))
+    verdict = VerdictFactory(claim_id=earlier.id, state="published", claim_reviewed=added,
+                             published_at=PUBLISHED)
+    db.flush()
+    MatchingService(db).index_verdict(verdict)
+    ingest(text_of(*PARAGRAPHS))
+
+    second = ingest(text_of(LOST, RATE, added, BUS, OPINION))
+
+    new = claim_on(second, "Rents")
+    suggested = db.scalars(select(MatchSuggestion.matched_claim_id)
+                           .where(MatchSuggestion.claim_id == new.id)).all()
+    assert earlier.id in suggested
