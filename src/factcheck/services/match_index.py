@@ -25,6 +25,7 @@ from factcheck.models.match import MatchDocument, MatchTerm
 DOCS, LENGTH, CLAIM_LENGTH, TITLE_LENGTH = " docs", " length", " claim_length", " title_length"
 MAX_QUERY_WORDS = 10
 COMMON_SHARE = 0.02  # on a large collection, words in more than 2% of claims only slow the OR query
+COMMON_FLOOR = 2000
 _ALNUM = re.compile(r"[a-z0-9]+")
 
 
@@ -98,17 +99,21 @@ class MatchIndex:
                         avg_claim_len=df.get(CLAIM_LENGTH, 0) / n,
                         avg_title_len=df.get(TITLE_LENGTH, 0) / n)
 
-    def query_words(self, query: str, stats: cm.Stats) -> list[str]:
-        """The query's rarest words (by the collection's statistics): what the index is asked for."""
+    def query_words(self, query: str, stats: cm.Stats, *, most: int = MAX_QUERY_WORDS,
+                    common: int = COMMON_FLOOR) -> list[str]:
+        """The query's rarest words (by the collection's statistics): what the index is asked for.
+
+        Words in more than max(`common`, 2%) of the claims are left out when rarer ones exist.
+        """
         words: dict[str, int] = {}
         for word in _ALNUM.findall(cm.fold(cm.clean(query))):
             term = cm.stem(word)
             if word not in cm.STOPWORDS and (len(word) > 1 or word.isdigit()) and term in stats.df:
                 words.setdefault(word, stats.df[term])
         ranked = sorted(words, key=lambda w: words[w])
-        cutoff = max(2000, stats.n_docs * COMMON_SHARE)
+        cutoff = max(common, stats.n_docs * COMMON_SHARE)
         rare = [w for w in ranked if words[w] <= cutoff]
-        return (rare or ranked)[:MAX_QUERY_WORDS]
+        return (rare or ranked)[:most]
 
     def search(self, words: Sequence[str], *, limit: int) -> list[MatchDocument]:
         """Documents containing any of `words`, best first by the database's own ranking."""

@@ -20,7 +20,9 @@ from factcheck.models import (
 )
 from factcheck.models.match import MatchDocument, MatchSuggestion
 from factcheck.services.audit import AuditService
-from factcheck.services.match_index import DocumentInput, MatchIndex
+from factcheck.services.match_index import (
+    COMMON_FLOOR, MAX_QUERY_WORDS, DocumentInput, MatchIndex,
+)
 from factcheck.services.permissions import require_role
 from factcheck.services.triage import TriageService
 from factcheck.services.verdicts import next_number
@@ -28,7 +30,9 @@ from factcheck.services.workflow import move, valid_id
 from factcheck.settings import Settings
 
 CANDIDATES = 30  # first-stage hits re-scored per query
-SUGGEST_CANDIDATES = 12  # for a new claim only the top few matter: same quality at the top, faster ingest
+# For a new claim only confident matches matter: its 6 rarest words (none in over 300 claims when
+# rarer ones exist) and 8 candidates find the same suggestions at 0.9 on dev, twice as fast.
+SUGGEST_PLAN = {"candidates": 8, "most_words": 6, "common": 300}
 MAX_SUGGESTIONS = 3  # per new claim
 MAX_BULK = 200
 MAX_GROUPED = 500  # candidate claims compared when grouping the queue
@@ -87,23 +91,26 @@ class MatchingService:
             title=article.title if article else "", summary=verdict.summary,
             published_at=verdict.published_at)])
 
-    def candidates(self, text: str, *, limit: int = CANDIDATES,
-                   stats: cm.Stats | None = None) -> list[MatchDocument]:
+    def candidates(self, text: str, *, limit: int = CANDIDATES, stats: cm.Stats | None = None,
+                   most_words: int = MAX_QUERY_WORDS, common: int = COMMON_FLOOR) -> list[MatchDocument]:
         """The full-text stage alone: documents sharing the query's rarest words, database-ranked."""
         query = cm.Query.of(text)
         if not query.terms:
             return []
         stats = stats or self.index.stats(query.terms)
-        return self.index.search(self.index.query_words(text, stats), limit=limit)
+        words = self.index.query_words(text, stats, most=most_words, common=common)
+        return self.index.search(words, limit=limit)
 
     def match(self, text: str, *, limit: int = 5, exclude_claim_id: int | None = None,
-              candidates: int = CANDIDATES) -> list[Match]:
+              candidates: int = CANDIDATES, most_words: int = MAX_QUERY_WORDS,
+              common: int = COMMON_FLOOR) -> list[Match]:
         """Published claims most like `text`, with match probabilities, best first."""
         query = cm.Query.of(text)
         if not query.terms:
             return []
         stats = self.index.stats(query.terms)
-        docs = [d for d in self.candidates(text, limit=candidates + 1, stats=stats)
+        docs = [d for d in self.candidates(text, limit=candidates + 1, stats=stats,
+                                           most_words=most_words, common=common)
                 if d.claim_id != exclude_claim_id][:candidates]
         by_id = {d.id: d for d in docs}
         ranked = cm.rescore(query, [cm.Candidate(d.id, d.text, d.title, d.summary) for d in docs],
@@ -118,7 +125,7 @@ class MatchingService:
             select(MatchSuggestion.matched_claim_id).where(MatchSuggestion.claim_id == claim.id)))
         created = []
         for found in self.match(claim.exact, limit=MAX_SUGGESTIONS, exclude_claim_id=claim.id,
-                                candidates=SUGGEST_CANDIDATES):
+                                **SUGGEST_PLAN):
             doc = found.document
             if found.score < self.suggest_at or doc.claim_id in existing:
                 continue
