@@ -9,10 +9,10 @@ from starlette.responses import Response
 
 from factcheck.api.auth import ArticlesRead, ArticlesWrite, VerdictsRead
 from factcheck.api.caching import body_cache, render_json, respond
-from factcheck.api.schemas import (
-    AUTH_ERRORS, NO_NUL, ArticleIn, ArticleVerdictsOut, ArticleWithClaims, IngestOut,
-    error_responses,
+from factcheck.api.responses import (
+    AUTH_ERRORS, ArticleVerdictsOut, ArticleWithClaims, IngestOut, error_responses,
 )
+from factcheck.api.schemas import NO_NUL, ArticleIn
 from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.presenters import claimreview, verdict_api
 from factcheck.services.ingest import IngestService

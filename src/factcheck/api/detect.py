@@ -5,7 +5,8 @@ from __future__ import annotations
 from fastapi import APIRouter
 
 from factcheck.api.auth import DetectScope
-from factcheck.api.schemas import AUTH_ERRORS, DetectIn, DetectOut, error_responses
+from factcheck.api.responses import AUTH_ERRORS, DetectOut, error_responses
+from factcheck.api.schemas import DetectIn
 from factcheck.dependencies import SettingsDep
 from factcheck.exceptions import TooLargeError
 from factcheck.services.ingest import make_detector

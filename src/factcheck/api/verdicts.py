@@ -10,9 +10,8 @@ from starlette.responses import Response
 from factcheck.api.auth import VerdictsRead
 from factcheck.api.caching import render_json, respond
 from factcheck.api.pagination import CURSOR_PATTERN, decode_cursor, encode_cursor
-from factcheck.api.schemas import (
-    AUTH_ERRORS, MAX_ID, FeedOut, Timestamp, VerdictOut, error_responses,
-)
+from factcheck.api.responses import AUTH_ERRORS, FeedOut, VerdictOut, error_responses
+from factcheck.api.schemas import MAX_ID, Timestamp
 from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.presenters import claimreview, verdict_api
 from factcheck.services.publishing import MAX_FEED_LIMIT, PublishingService

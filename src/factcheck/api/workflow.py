@@ -11,7 +11,8 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Depends, Path, Query
 
 from factcheck.api.auth import ApiPrincipal, require_scope
-from factcheck.api.schemas import AUTH_ERRORS, MAX_ID, NO_NUL, error_responses
+from factcheck.api.responses import AUTH_ERRORS, error_responses
+from factcheck.api.schemas import MAX_ID, NO_NUL
 from factcheck.api.workflow_schemas import (
     CorrectionIn, DraftIn, DraftOut, DuplicateIn, EvidenceIn, EvidenceOut, LockIn, RatingScaleOut,
     ReturnIn, SourceIn, SourceOut, VersionIn, WorkflowClaimOut,
