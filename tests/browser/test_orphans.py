@@ -52,6 +52,6 @@ def test_removing_a_claimed_sentence_in_the_editor_lists_the_claim_as_an_orphan(
 
     page.goto(f"/articles/{seeded.article_id}/revisions/2/diff")
     expect(page.locator(".diff del")).to_contain_text(REMOVED)
-    page.get_by_label("Side by side").check()
+    page.get_by_role("radio", name="Side by side").check()
     expect(page.locator(".diff-side")).to_be_visible()
     page.screenshot(path=screenshots_dir / "revision-diff-side.png")
