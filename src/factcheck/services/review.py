@@ -15,7 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from factcheck.exceptions import ConflictError, PermissionDenied, ValidationError
 from factcheck.models import (
-    AppSetting, Article, AuditEvent, Claim, ClaimStatus, Evidence, Role, User, Verdict,
+    AnchorState, AppSetting, Article, AuditEvent, Claim, ClaimStatus, Evidence, Role, User, Verdict,
     VerdictState, utcnow,
 )
 from factcheck.services import events
@@ -127,7 +127,11 @@ class ReviewService:
                 "The two-person rule is on: another editor must approve a verdict you proposed."
             )
         now = utcnow()
-        change = move(self.db, claim, ClaimStatus.published, values={"lease_expires_at": None})
+        values: dict = {"lease_expires_at": None}
+        if claim.anchor_state == AnchorState.changed.value:
+            # The editor has now approved a verdict on the new wording: the flag has done its job.
+            values["anchor_state"] = AnchorState.anchored.value
+        change = move(self.db, claim, ClaimStatus.published, values=values)
         previous = self._published({claim.id}).get(claim.id)
         if previous is not None:
             bump_lock(self.db, previous, previous.lock_version,

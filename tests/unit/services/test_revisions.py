@@ -148,6 +148,8 @@ def test_an_edited_claim_is_marked_changed_and_its_published_verdict_goes_back_t
     ReviewService(db).approve(claim.id, actor=editor, lock_version=versions[1].lock_version)
     assert db.get(Verdict, published.id).state == "superseded"
     assert db.get(Verdict, versions[1].id).state == "published"
+    db.refresh(claim)
+    assert claim.anchor_state == "anchored"  # re-approved for the new wording
 
 
 def test_a_changed_claim_without_a_verdict_keeps_its_status(db, ingest):
