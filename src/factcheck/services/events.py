@@ -54,11 +54,23 @@ def verdict_corrected(db: Session, verdict: Verdict, *, supersedes: Verdict) -> 
 
 
 def _verdict_data(db: Session, verdict: Verdict) -> dict[str, Any]:
-    # The shape the review workflow sends (presenters/verdict_json.py): one shape for receivers.
-    from factcheck.presenters.verdict_json import verdict_payload
-
+    """A verdict's webhook payload: small and stable; receivers fetch the rest from the API."""
     claim, article = _claim_and_article(db, verdict.claim_id)
-    return verdict_payload(verdict, claim=claim, article=article)
+    rating = verdict.rating
+    return {
+        "id": verdict.id,
+        "claim_id": claim.id,
+        "article_id": article.id,
+        "article_external_id": article.external_id,
+        "version": verdict.number,
+        "rating": {"name": rating.name, "label": rating.label, "value": rating.value}
+        if rating else None,
+        "claim_reviewed": verdict.claim_reviewed,
+        "summary": verdict.summary,
+        "correction_note": verdict.correction_note,
+        "published_at": verdict.published_at.isoformat() if verdict.published_at else None,
+        "feed_position": verdict.feed_position,
+    }
 
 
 def article_revised(db: Session, article: Article, revision: ArticleRevision) -> list[WebhookDelivery]:

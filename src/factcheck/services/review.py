@@ -146,7 +146,7 @@ class ReviewService:
             events.verdict_corrected(self.db, verdict, supersedes=previous)
         else:
             event = "verdict.published"
-            events.verdict_published(self.db, verdict)  # payload: presenters/verdict_json.py
+            events.verdict_published(self.db, verdict)
         self._record(event, verdict, claim, actor, {
             **change, "number": verdict.number, "feed_position": verdict.feed_position,
             "superseded_id": previous.id if previous else None,
