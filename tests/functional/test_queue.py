@@ -189,3 +189,13 @@ def test_the_add_claim_page_shows_the_escaped_text_to_select_from(db, as_checker
     assert "Plain &lt;b&gt;bold&lt;/b&gt; text." in page.text
     assert f'action="/articles/{revision.article_id}/claims"' in page.text
     assert as_checker.get("/articles/999999/claims/new").status_code == 404
+
+
+def test_claims_at_or_above_the_high_priority_threshold_are_marked(db, app, as_checker):
+    from tests.factories import ClaimFactory
+
+    app.state.settings.high_priority_threshold = 0.9
+    ClaimFactory(score=0.95)
+    ClaimFactory(score=0.6)
+    page = as_checker.get("/queue").text
+    assert page.count("High priority</span>") == 1

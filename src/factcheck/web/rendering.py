@@ -8,11 +8,18 @@ from fastapi import Request
 from fastapi.templating import Jinja2Templates
 from starlette.responses import HTMLResponse
 
+from factcheck.analysis.claim_detector import HIGH_PRIORITY_THRESHOLD
 from factcheck.paths import TEMPLATES_DIR
 from factcheck.web import filters
 
 templates = Jinja2Templates(directory=str(TEMPLATES_DIR))
 filters.register(templates.env)
+
+
+def high_priority_threshold(request: Request) -> float:
+    """The score from which a claim is what a checker should see first (settings, else the model's)."""
+    configured = request.app.state.settings.high_priority_threshold
+    return HIGH_PRIORITY_THRESHOLD if configured is None else configured
 
 
 def is_htmx(request: Request) -> bool:
@@ -33,4 +40,5 @@ def render(
     ctx = {"request": request, **(context or {})}
     for key, value in getattr(request.state, "template_context", {}).items():
         ctx.setdefault(key, value)
+    ctx.setdefault("high_priority", high_priority_threshold(request))
     return templates.TemplateResponse(request, name, ctx, status_code=status_code, headers=headers)
