@@ -186,9 +186,29 @@ def _pysbd_starts(block: str, offset: int) -> list[int]:
 def _piece_starts(block: str, start: int, end: int, offset: int) -> list[int]:
     piece = block[start:end]
     body = piece.rstrip().rstrip("\"'”’»)]").rstrip(".!?…")
-    if not _AMBIGUOUS.search(body):
+    if all(_never_ends(body, m) for m in _AMBIGUOUS.finditer(body)):
         return []
     return _pysbd_only_starts(piece, offset + start)
+
+
+# Periods that end a known abbreviation or an initialism ("Gen.", "U.S.", "a.m.") and are followed
+# by a lowercase word or a digit never end a sentence; pySBD (slow: ~1 ms per 100 characters)
+# is only needed when something else is going on.
+_TOKEN_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
+_INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")
+
+
+def _never_ends(body: str, mark: re.Match[str]) -> bool:
+    if mark.group() != ".":
+        return False
+    following = body[mark.end():mark.end() + 2].lstrip()
+    if not following or not (following[0].islower() or following[0].isdigit()):
+        return False
+    token = _TOKEN_BEFORE.search(body, 0, mark.start())
+    if token is None:
+        return False
+    word = token.group(1)
+    return word.lower() in _abbreviations() or _INITIALISM.fullmatch(word + ".") is not None
 
 
 def _pysbd_only_starts(block: str, offset: int) -> list[int]:

@@ -26,3 +26,18 @@ def sentences(text: str) -> list[str]:
 )
 def test_clear_and_ambiguous_ends(text, expected):
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("He met officials of the U.S. embassy at 10 a.m. on Monday. They left.",
+         ["He met officials of the U.S. embassy at 10 a.m. on Monday.", "They left."]),
+        ("Prices rose about 5 percent in Jan. last year. Then they fell.",
+         ["Prices rose about 5 percent in Jan. last year.", "Then they fell."]),
+        ("The talks took place in Washington D.C. The delegation left.",
+         ["The talks took place in Washington D.C.", "The delegation left."]),
+    ],
+)
+def test_abbreviations_before_lowercase_words_stay_inside_the_sentence(text, expected):
+    assert sentences(text) == expected
