@@ -26,6 +26,7 @@ DOCS, LENGTH, CLAIM_LENGTH, TITLE_LENGTH = " docs", " length", " claim_length", 
 MAX_QUERY_WORDS = 10
 COMMON_SHARE = 0.02  # on a large collection, words in more than 2% of claims only slow the OR query
 COMMON_FLOOR = 2000
+MAX_POSTINGS = 20_000  # rows the full-text query may rank
 _ALNUM = re.compile(r"[a-z0-9]+")
 
 
@@ -112,8 +113,14 @@ class MatchIndex:
                 words.setdefault(word, stats.df[term])
         ranked = sorted(words, key=lambda w: words[w])
         cutoff = max(common, stats.n_docs * COMMON_SHARE)
-        rare = [w for w in ranked if words[w] <= cutoff]
-        return (rare or ranked)[:most]
+        chosen, postings = [], 0
+        for word in [w for w in ranked if words[w] <= cutoff] or ranked[:1]:
+            # The database ranks every row any chosen word is in: bound that work, whatever the size.
+            if len(chosen) == most or (chosen and postings + words[word] > MAX_POSTINGS):
+                break
+            chosen.append(word)
+            postings += words[word]
+        return chosen
 
     def search(self, words: Sequence[str], *, limit: int) -> list[MatchDocument]:
         """Documents containing any of `words`, best first by the database's own ranking."""
