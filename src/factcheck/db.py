@@ -45,7 +45,9 @@ def _configure_sqlite(engine: Engine) -> None:
         # IMMEDIATE takes the write lock up front: a transaction that read first and writes later
         # would otherwise fail at once ("database is locked", busy_timeout does not apply) when
         # another writer committed in between. Requests are short, so they simply queue.
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
+        # Probes that only read (health checks) ask for a deferred BEGIN and never queue.
+        read_only = connection.get_execution_options().get("read_only", False)
+        connection.exec_driver_sql("BEGIN" if read_only else "BEGIN IMMEDIATE")
 
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:

@@ -16,6 +16,8 @@ from fastapi.responses import RedirectResponse
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 from starlette.responses import Response
 
+from starlette.concurrency import run_in_threadpool
+
 from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.exceptions import AuthenticationError, FactcheckError, RateLimitedError
 from factcheck.models import Role, User
@@ -99,14 +101,17 @@ def set_session_cookie(response: Response, request: Request, settings: Settings,
 
 # Dependencies
 
-def load_user(request: Request, db: DbSession, settings: SettingsDep) -> User | None:
-    """The signed-in user (once per request); sets request.state.user and the template context."""
+async def load_user(request: Request, db: DbSession, settings: SettingsDep) -> User | None:
+    """The signed-in user (once per request); sets request.state.user and the template context.
+
+    Async so that API requests (token auth) and anonymous ones pass without a thread-pool hop.
+    """
     request.state.user = None
     request.state.csrf_token = None
     if request.url.path.startswith("/api/"):
         return None  # the API authenticates with tokens, never with the browser's cookie
     session = read_session(request, settings)
-    user = db.get(User, session.user_id) if session else None
+    user = await run_in_threadpool(db.get, User, session.user_id) if session else None
     if user is None or not user.is_active or user.session_version != session.version:
         return None  # a deactivated user or an outdated session is signed out
     request.state.user = user
@@ -117,7 +122,7 @@ def load_user(request: Request, db: DbSession, settings: SettingsDep) -> User | 
     return user
 
 
-def require_login(request: Request, user: Annotated[User | None, Depends(load_user)]) -> None:
+async def require_login(request: Request, user: Annotated[User | None, Depends(load_user)]) -> None:
     if user is None and not is_public(request.url.path):
         raise LoginRequired()
 

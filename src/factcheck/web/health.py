@@ -17,7 +17,7 @@ async def healthz() -> dict[str, str]:
 @router.get("/readyz", include_in_schema=False)
 def readyz(request: Request) -> JSONResponse:
     try:
-        with request.app.state.engine.connect() as connection:
+        with request.app.state.engine.connect().execution_options(read_only=True) as connection:
             connection.execute(text("SELECT 1"))
     except Exception as error:  # noqa: BLE001 - any failure means "not ready"
         return JSONResponse({"status": "unavailable", "error": type(error).__name__}, status_code=503)
