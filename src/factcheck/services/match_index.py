@@ -27,6 +27,10 @@ MAX_QUERY_WORDS = 10
 COMMON_SHARE = 0.02  # on a large collection, words in more than 2% of claims only slow the OR query
 COMMON_FLOOR = 2000
 MAX_POSTINGS = 20_000  # rows the full-text query may rank
+# PostgreSQL's ts_rank reads each row's tsvector (~8 µs a row): past this many postings, rank only
+# the rows holding one of the rarest words or two of the chosen ones (GIN intersects the lists).
+PG_RANK_BUDGET = 4000
+PG_ALONE = 1500  # postings of the words that may still match on their own
 _ALNUM = re.compile(r"[a-z0-9]+")
 
 
@@ -122,22 +126,47 @@ class MatchIndex:
             postings += words[word]
         return chosen
 
-    def search(self, words: Sequence[str], *, limit: int) -> list[MatchDocument]:
+    def search(self, words: Sequence[str], *, limit: int,
+               stats: cm.Stats | None = None) -> list[MatchDocument]:
         """Documents containing any of `words`, best first by the database's own ranking."""
+        ids = self.search_ids(words, limit=limit, stats=stats)
+        found = self.documents(ids)
+        return [found[i] for i in ids if i in found]
+
+    def search_ids(self, words: Sequence[str], *, limit: int,
+                   stats: cm.Stats | None = None) -> list[int]:
         if not words:
             return []
+        params: dict[str, object] = {}
         if self.dialect == "postgresql":
             sql = text(
                 "SELECT id FROM match_document WHERE search_vector @@ to_tsquery('english', :q) "
-                "ORDER BY ts_rank(search_vector, to_tsquery('english', :q)) DESC, id LIMIT :n")
-            query = " | ".join(words)
+                "ORDER BY ts_rank(search_vector, to_tsquery('english', :r)) DESC, id LIMIT :n")
+            query = _pg_query(words, [stats.df.get(cm.stem(w), 0) for w in words] if stats else None)
+            params["r"] = " | ".join(words)
         else:
             sql = text(
                 "SELECT rowid FROM match_document_fts WHERE match_document_fts MATCH :q "
                 "ORDER BY bm25(match_document_fts, 1.0, 0.6, 0.4), rowid LIMIT :n")
             query = " OR ".join(f'"{w}"' for w in words)
-        ids = [row[0] for row in self.db.execute(sql, {"q": query, "n": limit})]
+        return [row[0] for row in self.db.execute(sql, {**params, "q": query, "n": limit})]
+
+    def documents(self, ids: Iterable[int]) -> dict[int, MatchDocument]:
+        ids = set(ids)
         if not ids:
-            return []
-        found = {d.id: d for d in self.db.scalars(select(MatchDocument).where(MatchDocument.id.in_(ids)))}
-        return [found[i] for i in ids if i in found]
+            return {}
+        return {d.id: d for d in self.db.scalars(select(MatchDocument).where(MatchDocument.id.in_(ids)))}
+
+def _pg_query(words: Sequence[str], dfs: Sequence[int] | None) -> str:
+    """`w1 | w2 …`, or on a large collection the rarest words alone and every pair of the others."""
+    if dfs is None or sum(dfs) <= PG_RANK_BUDGET:
+        return " | ".join(words)
+    alone, postings = [], 0
+    for word, df in zip(words, dfs, strict=True):  # rarest first
+        if postings + df > PG_ALONE:
+            break
+        alone.append(word)
+        postings += df
+    rest = words[len(alone):]
+    pairs = [f"({a} & {b})" for i, a in enumerate(rest) for b in rest[i + 1:]]
+    return " | ".join([*alone, *pairs]) or " | ".join(words)

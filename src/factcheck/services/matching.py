@@ -99,7 +99,7 @@ class MatchingService:
             return []
         stats = stats or self.index.stats(query.terms)
         words = self.index.query_words(text, stats, most=most_words, common=common)
-        return self.index.search(words, limit=limit)
+        return self.index.search(words, limit=limit, stats=stats)
 
     def match(self, text: str, *, limit: int = 5, exclude_claim_id: int | None = None,
               candidates: int = CANDIDATES, most_words: int = MAX_QUERY_WORDS,
@@ -121,35 +121,59 @@ class MatchingService:
 
     def suggest_for_claim(self, claim: Claim) -> list[MatchSuggestion]:
         """Store suggestions above the lower threshold; link the best one above the higher one."""
-        existing = set(self.db.scalars(
-            select(MatchSuggestion.matched_claim_id).where(MatchSuggestion.claim_id == claim.id)))
-        created = []
-        for found in self.match(claim.exact, limit=MAX_SUGGESTIONS, exclude_claim_id=claim.id,
-                                **SUGGEST_PLAN):
-            doc = found.document
-            if found.score < self.suggest_at or doc.claim_id in existing:
-                continue
-            auto = (found.score >= self.auto_at and not created
-                    and claim.status == ClaimStatus.candidate.value and claim.duplicate_of_id is None)
-            suggestion = MatchSuggestion(
-                claim_id=claim.id, matched_claim_id=doc.claim_id, matched_verdict_id=doc.verdict_id,
-                score=round(found.score, 4), state="auto_linked" if auto else "suggested")
-            self.db.add(suggestion)
-            self.db.flush()
-            if auto:
-                change = move(self.db, claim, ClaimStatus.duplicate,
-                              values={"duplicate_of_id": doc.claim_id})
-                self._record("match.auto_linked", suggestion, None, change)
-            else:
-                self._record("match.suggested", suggestion, None, {"score": suggestion.score})
-            created.append(suggestion)
-        return created
+        return self._suggest([claim])
 
     def suggest_for_claims(self, claims: Sequence[Claim]) -> list[MatchSuggestion]:
         """Suggestions for each new claim (what ingest calls after storing candidates)."""
         if not claims or not self.index.has_documents():
             return []
-        return [s for claim in claims for s in self.suggest_for_claim(claim)]
+        return self._suggest(claims)
+
+    def _suggest(self, claims: Sequence[Claim]) -> list[MatchSuggestion]:
+        # An article's claims together: one statistics query, one document fetch, one insert.
+        queries = {c.id: cm.Query.of(c.exact) for c in claims}
+        stats = self.index.stats({t for q in queries.values() for t in q.terms})
+        limit = SUGGEST_PLAN["candidates"]
+        hits = {c.id: self.index.search_ids(
+            self.index.query_words(c.exact, stats, most=SUGGEST_PLAN["most_words"],
+                                   common=SUGGEST_PLAN["common"]),
+            limit=limit + 1, stats=stats) if queries[c.id].terms else [] for c in claims}
+        found = self.index.documents({i for ids in hits.values() for i in ids})
+        existing: dict[int, set[int]] = {}
+        for claim_id, matched_id in self.db.execute(
+                select(MatchSuggestion.claim_id, MatchSuggestion.matched_claim_id)
+                .where(MatchSuggestion.claim_id.in_(queries))):
+            existing.setdefault(claim_id, set()).add(matched_id)
+        made: list[tuple[Claim, MatchSuggestion]] = []
+        for claim in claims:
+            docs = [found[i] for i in hits[claim.id] if i in found and found[i].claim_id != claim.id][:limit]
+            ranked = cm.rescore(queries[claim.id],
+                                [cm.Candidate(d.id, d.text, d.title, d.summary) for d in docs], stats)
+            by_id = {d.id: d for d in docs}
+            first = True
+            for candidate, score in ranked[:MAX_SUGGESTIONS]:
+                doc = by_id[candidate.key]
+                if score < self.suggest_at or doc.claim_id in existing.get(claim.id, ()):
+                    continue
+                auto = (score >= self.auto_at and first and claim.status == ClaimStatus.candidate.value
+                        and claim.duplicate_of_id is None)
+                first = False
+                made.append((claim, MatchSuggestion(
+                    claim_id=claim.id, matched_claim_id=doc.claim_id,
+                    matched_verdict_id=doc.verdict_id, score=round(score, 4),
+                    state="auto_linked" if auto else "suggested")))
+        if not made:
+            return []
+        self.db.add_all([s for _, s in made])
+        self.db.flush()
+        for claim, suggestion in made:
+            if suggestion.state == "auto_linked":
+                change = move(self.db, claim, ClaimStatus.duplicate,
+                              values={"duplicate_of_id": suggestion.matched_claim_id})
+                self._record("match.auto_linked", suggestion, None, change)
+            else:
+                self._record("match.suggested", suggestion, None, {"score": suggestion.score})
+        return [s for _, s in made]
 
     def for_claim(self, claim_id: int) -> list[SuggestionView]:
         rows = self.db.scalars(select(MatchSuggestion).where(MatchSuggestion.claim_id == claim_id)

@@ -10,6 +10,7 @@ from factcheck.models import AuditEvent, Claim, Verdict
 from factcheck.models.match import MatchDocument, MatchSuggestion
 from factcheck.services.ingest import IngestService
 from factcheck.services.review import ReviewService
+from factcheck.services.match_index import _pg_query
 from factcheck.services.matching import MatchingService
 from tests.factories import ClaimFactory, RatingFactory, RevisionFactory, UserFactory, VerdictFactory
 
@@ -130,6 +131,14 @@ class TestSuggestions:
             MatchSuggestion.claim_id.in_([c.id for c in result.claims])))
         assert earlier.claim_id in set(matched)
 
+    def test_claims_suggested_together_each_get_their_own_matches(self, db, settings):
+        first, second = publish(db, EARLIER), publish(db, OTHER)
+        claims = [claim_on(EARLIER), claim_on("Talks resumed on Monday."), claim_on(OTHER)]
+        made = service_with(db, settings).suggest_for_claims(claims)
+        assert {(s.claim_id, s.matched_claim_id) for s in made} == {
+            (claims[0].id, first.claim_id), (claims[2].id, second.claim_id)}
+        assert service_with(db, settings).suggest_for_claims(claims) == []
+
     def test_ingest_leaves_matching_alone_when_switched_off(self, db, settings):
         publish(db, "Pakistan has lost more than 80,000 lives over the past two decades.")
         IngestService(db, settings=settings.model_copy(update={"matching_enabled": False})).ingest(
@@ -248,3 +257,13 @@ class TestGroups:
         claim_on("Pakistan has lost more than 80,000 lives.")
         claim_on("India has lost more than 80,000 lives.")
         assert MatchingService(db).group_candidates() == []
+
+
+@pytest.mark.parametrize(("dfs", "expected"), [
+    ([5, 40, 90], "a | b | c"),
+    ([100, 1000, 5000], "a | b"),
+    ([3000, 4000, 5000], "(a & b) | (a & c) | (b & c)"),
+    (None, "a | b | c"),
+])
+def test_a_large_collection_ranks_only_rows_with_a_rare_word_or_two_chosen_ones(dfs, expected):
+    assert _pg_query(["a", "b", "c"], dfs) == expected
