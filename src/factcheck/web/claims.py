@@ -105,8 +105,10 @@ def queue_counts(request: Request, db: DbSession, user: CurrentChecker):
 def _row(request: Request, db, claim_id: int) -> Response:  # type: ignore[no-untyped-def]
     if not is_htmx(request):
         return RedirectResponse(back_to_queue(request), status_code=303)
-    return render(request, "claims/_queue_row.html", {"item": TriageService(db).item(claim_id)},
-                  headers={"HX-Trigger": "queue-changed"})
+    return render(request, "claims/_queue_row.html", {
+        "item": TriageService(db).item(claim_id),
+        "matches": MatchingService(db).latest_for_claims([claim_id]),  # keeps the row's badge
+    }, headers={"HX-Trigger": "queue-changed"})
 
 
 @router.post("/claims/{claim_id}/accept")
