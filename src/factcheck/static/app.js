@@ -20,4 +20,12 @@
       }
     }
   });
+  // A later successful change clears the flash area, so an old refusal does not linger.
+  document.addEventListener("htmx:afterRequest", function (event) {
+    var flash = document.getElementById("flash");
+    if (flash && event.detail.successful && event.detail.xhr.status < 400 &&
+        event.detail.target !== flash && (event.detail.requestConfig || {}).verb !== "get") {
+      flash.innerHTML = "";
+    }
+  });
 })();

@@ -150,26 +150,3 @@
     focusRow(rows()[0]);
   });
 })();
-
-// Refusals (403, 404, 409, 422 …) come back retargeted to the page's flash area; htmx does not
-// swap error responses by default, so let these through. A later success clears the flash.
-(function () {
-  "use strict";
-  if (window.factcheckFlashHandler) { return; }
-  window.factcheckFlashHandler = true;
-  document.addEventListener("htmx:beforeSwap", function (event) {
-    var xhr = event.detail.xhr;
-    if (xhr.status >= 400 && xhr.status < 500 && xhr.getResponseHeader("HX-Retarget") === "#flash") {
-      event.detail.shouldSwap = true;
-      event.detail.isError = false;
-    }
-  });
-  document.addEventListener("htmx:afterRequest", function (event) {
-    var flash = document.getElementById("flash");
-    var target = event.detail.target;
-    if (flash && event.detail.successful && event.detail.xhr.status < 400 && target !== flash &&
-        (event.detail.requestConfig || {}).verb !== "get") {
-      flash.innerHTML = "";
-    }
-  });
-})();
