@@ -29,8 +29,8 @@ COMMON_FLOOR = 2000
 MAX_POSTINGS = 20_000  # rows the full-text query may rank
 # PostgreSQL's ts_rank reads each row's tsvector (~8 µs a row): past this many postings, rank only
 # the rows holding one of the rarest words or two of the chosen ones (GIN intersects the lists).
-PG_RANK_BUDGET = 4000
-PG_ALONE = 1500  # postings of the words that may still match on their own
+PG_RANK_BUDGET = 2000
+PG_ALONE = 600  # postings of the words that may still match on their own
 _ALNUM = re.compile(r"[a-z0-9]+")
 
 

@@ -261,7 +261,7 @@ class TestGroups:
 
 @pytest.mark.parametrize(("dfs", "expected"), [
     ([5, 40, 90], "a | b | c"),
-    ([100, 1000, 5000], "a | b"),
+    ([100, 1000, 5000], "a | (b & c)"),
     ([3000, 4000, 5000], "(a & b) | (a & c) | (b & c)"),
     (None, "a | b | c"),
 ])
