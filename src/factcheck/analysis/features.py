@@ -15,40 +15,13 @@ CLAIM_KINDS = ("date", "quantity", "attribution", "event", "comparison", "causal
 
 
 class _Phrases:
-    """Marker phrases (regex fragments) matched against the lower-cased sentence.
-
-    A substring test on each phrase's literal start skips the regex for most sentences.
-    """
+    """Marker phrases (regex fragments) matched against the lower-cased sentence, as one regex."""
 
     def __init__(self, *phrases: str) -> None:
         self.rx = re.compile(r"\b(?:" + "|".join(phrases) + r")\b")
-        self.anchors = _anchors(phrases)
 
     def search(self, lowered: str) -> re.Match[str] | None:
-        if self.anchors is not None and not any(a in lowered for a in self.anchors):
-            return None
         return self.rx.search(lowered)
-
-
-def _anchors(phrases) -> tuple[str, ...] | None:
-    out: list[str] = []
-    for phrase in phrases:
-        group = re.match(r"\(\?:([a-z|' ]+)\)(.?)", phrase)
-        if group:
-            if group.group(2) in ("?", "*"):
-                return None
-            out += group.group(1).split("|")
-            continue
-        literal = re.match(r"[a-z' ]+", phrase)
-        if not literal:
-            return None
-        text = literal.group()
-        if phrase[len(text):][:1] in ("?", "*", "{"):
-            text = text[:-1]
-        if not text:
-            return None
-        out.append(text)
-    return tuple(out)
 
 
 _rx = _Phrases
