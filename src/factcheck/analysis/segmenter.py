@@ -59,7 +59,9 @@ _BRACKET_ELLIPSIS = re.compile(r"\[(?:\.\s?){3}\]\s+(?=[A-Z\"“])")
 
 # Fast path: "word. Capital" after a lowercase word of 3+ letters that is no abbreviation is a
 # sentence end pySBD would also find; only pieces with other terminal marks need pySBD.
-_CLEAR_END = re.compile(r"(?<![\w.])([A-Za-z][a-z]{2,})([.!?])\s+(?=[A-Z])")
+_CLEAR_END = re.compile(
+    r"(?<![\w.])([A-Za-z][a-z]{2,}|[a-z]{2}|(?<=[a-z,] )\d{3,})([.!?])\s+(?=[A-Z])"
+)
 _AMBIGUOUS = re.compile(r"[!?…]|\.(?!\d)|\)")
 
 
