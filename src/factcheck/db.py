@@ -23,6 +23,12 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         _configure_sqlite(engine)
         return engine
     kwargs.setdefault("pool_pre_ping", True)
+    # Sync handlers run in a 40-thread pool and a request's commit needs a thread of its own:
+    # with fewer connections than threads, handlers waiting for a connection could starve the
+    # commits that would free one. Keep the pool at least as large as the thread pool.
+    kwargs.setdefault("pool_size", 10)
+    kwargs.setdefault("max_overflow", 40)
+    kwargs.setdefault("pool_timeout", 15)
     return create_engine(url, **kwargs)
 
 
