@@ -50,6 +50,7 @@ def test_a_suggested_earlier_verdict_is_shown_in_the_queue_and_confirmed(
     expect(match).to_contain_text(CHECKED)
     match.get_by_role("button", name="Confirm: checked before").click()
     expect(page.locator(f"#matches-{claim_id}")).to_contain_text("confirmed")
+    expect(page.locator(".workspace-head")).to_contain_text("duplicate")  # the page caught up
     page.screenshot(path=screenshots_dir / "workspace-checked-before-confirmed.png")
 
     with live_server.session() as db:

@@ -70,7 +70,7 @@ class TestDecisions:
         response = as_checker.post(f"/matching/suggestions/{suggestion.id}/confirm",
                                    headers=as_checker.htmx_headers)
         assert response.status_code == 200 and "confirmed" in response.text
-        assert response.headers["HX-Trigger"] == "claim-changed"
+        assert response.headers["HX-Trigger"] == "match-decided"
         db.expire_all()
         assert db.get(Claim, suggestion.claim_id).status == "duplicate"
 

@@ -41,7 +41,8 @@ def claim_matches(request: Request, claim_id: Id, db: DbSession, settings: Setti
 def _after_decision(request: Request, service: MatchingService, claim_id: int):  # type: ignore[no-untyped-def]
     if not is_htmx(request):
         return RedirectResponse(f"/claims/{claim_id}", status_code=303)
-    return _claim_matches(request, service, claim_id, headers={"HX-Trigger": "claim-changed"})
+    # The claim's status may have changed (confirmed: duplicate): its page reloads its workspace.
+    return _claim_matches(request, service, claim_id, headers={"HX-Trigger": "match-decided"})
 
 
 @router.post("/matching/suggestions/{suggestion_id:int}/confirm")
