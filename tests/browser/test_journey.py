@@ -6,7 +6,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import httpx
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
@@ -25,14 +24,6 @@ SUMMARY = "The final audit of the project gives a different figure from the one 
 CORRECTED = "The final audit contradicts the figure quoted; the rating is now False."
 
 
-@pytest.fixture
-def workflow_ui(live_server) -> None:  # type: ignore[no-untyped-def]
-    # Until the workflow engineer's pages and keyboard script land, say so instead of failing.
-    for path in ("/queue", "/static/triage.js"):
-        if httpx.get(f"{live_server.url}{path}", follow_redirects=False).status_code == 404:
-            pytest.skip(f"the workflow UI ({path}) is not in the app yet")
-
-
 def active_row(page: Page) -> int:
     value = page.evaluate(
         "(() => { const row = document.activeElement && document.activeElement.closest('tr[data-claim-id]');"
@@ -46,7 +37,7 @@ def row(page: Page, claim_id: int):  # type: ignore[no-untyped-def]
 
 
 def test_checker_to_editor_to_reader_and_a_correction(
-    page: Page, browser: Browser, live_server, workflow_ui, base_url: str, screenshots_dir: Path,
+    page: Page, browser: Browser, live_server, base_url: str, screenshots_dir: Path,
 ):
     with live_server.session() as db:
         article = IngestService(db, settings=live_server.settings).ingest(
