@@ -12,8 +12,8 @@ from factcheck.models import Claim, MatchSuggestion, Verdict
 from factcheck.services.ingest import IngestService
 from tests.browser.helpers import article_with_claim, login, publish
 
-CHECKED = "Officials said 80,000 people used the new bus lanes every day in March 2023."
-NEW = "About 80,000 people rode the new bus lanes each day in March 2023, city officials said."
+CHECKED = "The council said 12,000 trees were planted along the river path in April 2024."
+NEW = "About 12,000 trees went in along the river path in April 2024, the council said."
 
 
 @pytest.mark.browser
@@ -22,15 +22,15 @@ def test_a_suggested_earlier_verdict_is_shown_in_the_queue_and_confirmed(
 ):
     with live_server.session() as db:
         earlier = article_with_claim(db, live_server.settings, text=CHECKED, quote=CHECKED,
-                                     title="Bus lanes, first report")
+                                     title="River path trees")
         publish(db, live_server.settings, earlier.claim_id, rating_name="false",
-                summary="Counters show 8,000 a day.", source_title="Traffic counts",
-                source_url="https://city.example/counts", publisher="City of Example",
-                excerpt="Average daily riders: 8,012.")
+                summary="The planting log shows 1,200 trees.", source_title="Planting log",
+                source_url="https://city.example/trees", publisher="City of Example",
+                excerpt="Trees planted: 1,204.")
         # Stored without automatic matching, then given a suggestion below the auto-link threshold:
         # the case a person decides.
         quiet = live_server.settings.model_copy(update={"matching_enabled": False})
-        result = IngestService(db, settings=quiet).ingest(text=NEW, title="Bus lanes, a year on")
+        result = IngestService(db, settings=quiet).ingest(text=NEW, title="River path, a year on")
         claim = db.scalar(select(Claim).where(Claim.revision_id == result.revision.id))
         verdict = db.scalar(select(Verdict).where(Verdict.claim_id == earlier.claim_id))
         db.add(MatchSuggestion(claim_id=claim.id, matched_claim_id=earlier.claim_id,
