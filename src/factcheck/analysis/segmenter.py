@@ -57,12 +57,24 @@ _LOWER_WORD = re.compile(r"[a-z]+(?![A-Za-z])")
 _BRACKET_ELLIPSIS = re.compile(r"\[(?:\.\s?){3}\]\s+(?=[A-Z\"“])")
 
 
-# Fast path: "word. Capital" after a lowercase word of 3+ letters that is no abbreviation is a
-# sentence end pySBD would also find; only pieces with other terminal marks need pySBD.
+# Fast path: "word. Capital" after a word that is no abbreviation is a sentence end pySBD would
+# also find; only pieces with other terminal marks need pySBD. The word may be a number of three
+# or more digits after a word, a percentage, or end in a closing bracket ("(UNMIK). Allow").
+# Closing quotes or brackets may follow the mark ('won." The', 'it.) When'): pySBD ends the
+# sentence before or after them, and _refine moves a start past closers either way. An opening
+# quote or bracket may precede the capital ('said. "We'): pySBD starts the sentence at it.
 _CLEAR_END = re.compile(
-    r"(?<![\w.])([A-Za-z][a-z]{2,}|[a-z]{2}|(?<=[a-z,] )\d{3,})([.!?])\s+(?=[A-Z])"
+    r"(?<![\w.])(?P<word>[A-Za-z]{2,}|\d[\d,.]*%|(?<=[\w,] )(?:\d{3,}|\d{1,3}(?:,\d{3})+)"
+    r"|[^\s()]*[A-Za-z0-9%]\))"
+    r"(?P<inner>[\"'”’»]*)(?P<mark>[.!?])(?P<closers>[\"'”’»)\]]*)\s+(?P<opener>[\"“(]?)(?=[A-Z])"
 )
-_AMBIGUOUS = re.compile(r"[!?…]|\.(?!\d)|\)")
+_LIST_MARKER = re.compile(r"(?:[a-z]|[ivx]+|\d{1,2})\)")
+# A ")" matters to pySBD after a list marker ("a)", "(iv)", "2)") or before a capital
+# ("(LAUGHTER) I"); other closing brackets, as in "(UNMIK) has" or "(2015).", end nothing.
+# Line breaks reach this far only with the "lines" rule off, and then pySBD splits at each.
+_AMBIGUOUS = re.compile(
+    r"[!?…\n\r]|\.(?!\d)|(?<![^\s(])(?:[a-z]|[ivx]+)\)|(?<!\d)\d{1,2}\)|\)(?=\s+[A-Z])"
+)
 
 
 @lru_cache(maxsize=1)
@@ -70,6 +82,16 @@ def _abbreviations() -> frozenset[str]:
     from pysbd.lang.english import English
 
     return frozenset(a.lower() for a in English.Abbreviation.ABBREVIATIONS)
+
+
+def _pysbd_abbreviations(name: str) -> frozenset[str]:
+    from pysbd.lang.english import English
+
+    return frozenset(a.lower() for a in getattr(English.Abbreviation, name))
+
+
+_PREPOSITIVE = _pysbd_abbreviations("PREPOSITIVE_ABBREVIATIONS")
+_NUMBER_ABBREVIATIONS = _pysbd_abbreviations("NUMBER_ABBREVIATIONS")
 
 
 @lru_cache(maxsize=1)
@@ -155,7 +177,7 @@ def _boundaries(text: str, start: int, end: int, rules: Collection[str]) -> list
     if "lines" in rules:
         # Line breaks were judged above; what remains are wrapped lines for pySBD to read through.
         block = _NEWLINE.sub(lambda m: " " * len(m.group()), block)
-    starts = set(_pysbd_starts(block, start))
+    starts = set(_pysbd_starts(block, start, closers_ok="quotes" in rules))
     if "quotes" in rules:
         starts |= set(_quote_starts(block, start, sorted(starts)))
     if "initialisms" in rules:
@@ -165,24 +187,48 @@ def _boundaries(text: str, start: int, end: int, rules: Collection[str]) -> list
     return _refine(text, start, end, sorted(b for b in starts if start < b < end), rules)
 
 
-def _pysbd_starts(block: str, offset: int) -> list[int]:
+def _pysbd_starts(block: str, offset: int, closers_ok: bool) -> list[int]:
     """Sentence starts inside `block` (after the first): clear ends directly, the rest by pySBD.
 
     pySBD costs a few milliseconds per call whatever the length, so pieces whose only terminal
     mark is their last character (most news sentences) never reach it.
     """
-    abbreviations = _abbreviations()
     starts: list[int] = []
     piece_start = 0
     for match in _CLEAR_END.finditer(block):
-        if match.group(2) == "." and match.group(1).lower() in abbreviations:
+        if not _clear(block, match, closers_ok):
             continue
-        cut = match.end()
-        starts += _piece_starts(block, piece_start, match.end(2), offset)
+        cut = match.start("opener")  # at the capital, or at the quote or bracket opening it
+        starts += _piece_starts(block, piece_start, match.end("mark"), offset)
         starts.append(offset + cut)
         piece_start = cut
     starts += _piece_starts(block, piece_start, len(block), offset)
     return starts
+
+
+def _clear(block: str, match: re.Match[str], closers_ok: bool) -> bool:
+    """Whether a _CLEAR_END match is an end pySBD would find too."""
+    if match.group("closers") and not closers_ok:
+        return False  # without the quotes rule, where the closers go is pySBD's call
+    word = match.group("word")
+    if word[-1] == ")":
+        return _LIST_MARKER.fullmatch(word) is None
+    if match.group("mark") != "." or word.lower() not in _abbreviations():
+        return True
+    # pySBD keeps a known abbreviation's period before a capital unless the abbreviation is
+    # prepositive ("Gen. Smith"), or "(", "I ", "I'm", "I'll" follow; it only looks for the
+    # abbreviation after whitespace, so anything else is left to pySBD itself.
+    before = match.start("word")
+    if before and not block[before - 1].isspace():
+        return False
+    if word.lower() in _PREPOSITIVE or match.group("inner") or match.group("closers"):
+        return False
+    if match.group("opener") == "(":
+        return False
+    return word.lower() in _NUMBER_ABBREVIATIONS or not _FIRST_PERSON.match(block, match.end())
+
+
+_FIRST_PERSON = re.compile(r"I(?:\s|'m|'ll)")
 
 
 def _piece_starts(block: str, start: int, end: int, offset: int) -> list[int]:
@@ -193,24 +239,39 @@ def _piece_starts(block: str, start: int, end: int, offset: int) -> list[int]:
     return _pysbd_only_starts(piece, offset + start)
 
 
-# Periods that end a known abbreviation or an initialism ("Gen.", "U.S.", "a.m.") and are followed
-# by a lowercase word or a digit never end a sentence; pySBD (slow: ~1 ms per 100 characters)
-# is only needed when something else is going on.
+# Periods that pySBD never treats as a sentence end, so pySBD (slow: ~1 ms per 100 characters)
+# is only needed when something else is going on: a period inside a word ("podiobooks.com"); after
+# a known abbreviation or an initialism ("Gen.", "U.S.", "a.m.") before a lowercase word or a
+# digit; after a prepositive abbreviation ("Dr. Alonda"), a single capital ("Jonathan M. Stan") or
+# an initialism ("K.C. Maurer") before a capital. "U.S. The", "6 P.M. Mr." and "you and I. Did"
+# can end a sentence in pySBD.
 _TOKEN_BEFORE = re.compile(r"([A-Za-z][A-Za-z.]*)$")
 _INITIALISM = re.compile(r"(?:[A-Za-z]\.)+[A-Za-z]?")
+_MULTI_PERIOD = re.compile(r"[A-Za-z](?:\.[A-Za-z])+")
+_BOUNDARY_INITIALISMS = frozenset({"u.s", "u.k", "e.u", "u.s.a", "i.v", "a.m", "p.m"})
+_WORD_CHAR = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 
 
 def _never_ends(body: str, mark: re.Match[str]) -> bool:
     if mark.group() != ".":
         return False
-    following = body[mark.end():mark.end() + 2].lstrip()
-    if not following or not (following[0].islower() or following[0].isdigit()):
-        return False
-    token = _TOKEN_BEFORE.search(body, 0, mark.start())
-    if token is None:
+    at, after = mark.start(), mark.end()
+    if at and body[at - 1] in _WORD_CHAR and body[after:after + 1] in _WORD_CHAR:
+        return True  # pySBD never splits "x.y" (e-mail addresses, domains)
+    following = body[after:after + 2].lstrip()
+    token = _TOKEN_BEFORE.search(body, 0, at)
+    if not following or token is None:
         return False
     word = token.group(1)
-    return word.lower() in _abbreviations() or _INITIALISM.fullmatch(word + ".") is not None
+    if following[0].islower() or following[0].isdigit():
+        return word.lower() in _abbreviations() or _INITIALISM.fullmatch(word + ".") is not None
+    if not following[0].isupper() or not body[after].isspace():
+        return False
+    if token.start() and not body[token.start() - 1].isspace():
+        return False
+    if _MULTI_PERIOD.fullmatch(word):
+        return word.lower() not in _BOUNDARY_INITIALISMS
+    return word.lower() in _PREPOSITIVE or (len(word) == 1 and word.isupper() and word != "I")
 
 
 def _pysbd_only_starts(block: str, offset: int) -> list[int]:
@@ -256,7 +317,7 @@ def _quote_starts(block: str, offset: int, starts: list[int]) -> Iterator[int]:
         inner_start = match.start() + 1
         inner = block[inner_start : match.end() - 1]
         if _INNER_TERMINAL.search(inner):
-            yield from _pysbd_only_starts(inner, offset + inner_start)
+            yield from _pysbd_starts(inner, offset + inner_start, closers_ok=True)
     for match in _CURLY_QUOTE_END.finditer(block):
         yield offset + match.end()
 

@@ -41,3 +41,50 @@ def test_clear_and_ambiguous_ends(text, expected):
 )
 def test_abbreviations_before_lowercase_words_stay_inside_the_sentence(text, expected):
     assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ('The talks began. "We won," he said.', ["The talks began.", '"We won," he said.']),
+        ('He said "we won." The team left.', ['He said "we won."', "The team left."]),
+        ("It rose in size. (A millionth of a meter.) When it fell, nobody noticed.",
+         ["It rose in size.", "(A millionth of a meter.)", "When it fell, nobody noticed."]),
+        ("The mission in Kosovo (UNMIK). Allow me to thank it.",
+         ["The mission in Kosovo (UNMIK).", "Allow me to thank it."]),
+        ("Turnout was 58%. At one station the queue was long.",
+         ["Turnout was 58%.", "At one station the queue was long."]),
+        ("Some do not know what it is. Can you explain?", ["Some do not know what it is.", "Can you explain?"]),
+        ("The rally drew 40,000. Many more watched.", ["The rally drew 40,000.", "Many more watched."]),
+        ("He met Dr. Alonda Smith and K.C. Maurer at podiobooks.com, then left. Jonathan M. Stan stayed.",
+         ["He met Dr. Alonda Smith and K.C. Maurer at podiobooks.com, then left.",
+          "Jonathan M. Stan stayed."]),
+        ("The union (UAAR) has launched a petition for the law (2015). It failed.",
+         ["The union (UAAR) has launched a petition for the law (2015).", "It failed."]),
+    ],
+)
+def test_certain_cases_are_decided_without_pysbd(monkeypatch, text, expected):
+    from factcheck.analysis import segmenter
+
+    def fail(*_args):
+        raise AssertionError("pySBD was asked")
+
+    monkeypatch.setattr(segmenter, "_pysbd_only_starts", fail)
+    assert sentences(text) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        # pySBD decides: list markers, "I", "U.S." before a sentence starter, times.
+        ("You either a) stay or b) go. We left.", ["You either a) stay or b) go.", "We left."]),
+        ("We make a good team, you and I. Did you see Albert I. Jones yesterday?",
+         ["We make a good team, you and I.", "Did you see Albert I. Jones yesterday?"]),
+        ("At 5 a.m. Mr. Smith went to the bank. He left the bank at 6 P.M. Mr. Smith then went home.",
+         ["At 5 a.m. Mr. Smith went to the bank.", "He left the bank at 6 P.M.",
+          "Mr. Smith then went home."]),
+        ("(LAUGHTER) I think so.", ["(LAUGHTER)", "I think so."]),
+    ],
+)
+def test_uncertain_cases_still_go_to_pysbd(text, expected):
+    assert sentences(text) == expected
