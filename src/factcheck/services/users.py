@@ -165,6 +165,28 @@ class UserService:
         self._audit("user.password_changed", user, actor, {})
         return user
 
+    def change_own_password(self, user: User, *, current_password: str, new_password: str,
+                            confirmation: str, address: str) -> User:
+        """A signed-in user replaces their own password; every other session of theirs ends.
+
+        The current password is checked like a sign-in (a wrong one counts towards the same
+        rate limit, so a borrowed session cannot guess it); callers commit even when this raises.
+        """
+        self._check_rate_limit(email=user.email, address=(address or "unknown")[:64])
+        current_password = current_password if isinstance(current_password, str) else ""
+        ok = (len(current_password) <= MAX_PASSWORD_LENGTH
+              and self._verify(current_password, user.password_hash))
+        if not ok:
+            self.db.add(LoginAttempt(email=user.email, address=(address or "unknown")[:64],
+                                     succeeded=False, user_id=user.id))
+            self.db.flush()
+            raise AuthenticationError("The current password is not right.")
+        if new_password != confirmation:
+            raise ValidationError("The new password and its confirmation differ.")
+        if new_password == current_password:
+            raise ValidationError("The new password must differ from the current one.")
+        return self.set_password(user.id, password=new_password, actor=user)
+
     def end_sessions(self, user: User) -> None:
         """Sign the user out everywhere (logout): sessions carrying the old version stop working."""
         user.session_version += 1

@@ -22,7 +22,7 @@ from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.exceptions import AuthenticationError, FactcheckError, RateLimitedError
 from factcheck.models import Role, User
 from factcheck.services.permissions import require_role
-from factcheck.services.users import UserService
+from factcheck.services.users import MIN_PASSWORD_LENGTH, UserService
 from factcheck.settings import Settings
 from factcheck.web import csrf
 from factcheck.web.errors import html_error
@@ -259,4 +259,52 @@ def logout(request: Request, db: DbSession, user: CurrentUser):
     else:
         response = RedirectResponse("/login", status_code=303)
     response.delete_cookie(SESSION_COOKIE, path="/")
+    return response
+
+
+# The signed-in user's own account: who they are, and changing their password.
+
+def _account_page(request: Request, user: User, *, error: str | None = None,
+                  notice: str | None = None, status_code: int = 200) -> Response:
+    return render(request, "auth/account.html",
+                  {"user": user, "error": error, "notice": notice,
+                   "min_length": MIN_PASSWORD_LENGTH},
+                  fragment="auth/_password_form.html", status_code=status_code)
+
+
+@router.get("/account")
+def account(request: Request, user: CurrentUser):
+    return _account_page(request, user)
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    db: DbSession,
+    settings: SettingsDep,
+    user: CurrentUser,
+    current_password: Annotated[str, Form()] = "",
+    new_password: Annotated[str, Form()] = "",
+    confirmation: Annotated[str, Form()] = "",
+):
+    try:
+        # A wrong current password must be committed to count, so errors are answered, not raised.
+        UserService(db, settings=settings).change_own_password(
+            user, current_password=current_password, new_password=new_password,
+            confirmation=confirmation, address=request.client.host if request.client else "",
+        )
+    except RateLimitedError as error:
+        response = _account_page(request, user, error=error.message, status_code=429)
+        response.headers["Retry-After"] = str(error.retry_after)
+        return response
+    except FactcheckError as error:
+        status = 403 if isinstance(error, AuthenticationError) else 422
+        return _account_page(request, user, error=error.message, status_code=status)
+    # Every other session of this user has ended; this browser gets a fresh one.
+    value, token = issue_session(settings, user)
+    request.state.template_context = {**getattr(request.state, "template_context", {}),
+                                      "csrf_token": token}
+    response = _account_page(request, user, notice="Your password was changed. You were signed "
+                             "out everywhere else.")
+    set_session_cookie(response, request, settings, value)
     return response
