@@ -164,3 +164,46 @@ class TestCorrections:
                                   data={"rating_id": RatingFactory().id, "summary": "x",
                                         "correction_note": "y"})
         assert response.status_code == 409
+
+    def test_a_correction_can_be_withdrawn_from_the_review_queue(
+        self, db, as_editor, as_editor2, published
+    ):
+        claim, v1 = published
+        as_editor.post(f"/claims/{claim.id}/correct", follow_redirects=False, data={
+            "rating_id": RatingFactory().id, "summary": "Newer data.", "correction_note": "Oops.",
+            "csrf_token": as_editor.csrf})
+        queue = as_editor2.get("/review").text
+        assert "Withdraw correction" in queue
+        response = as_editor2.post(f"/claims/{claim.id}/withdraw-correction",
+                                   headers=as_editor2.htmx_headers,
+                                   data={"reason": "The first version was right.", "origin": "review"})
+        assert response.status_code == 200 and "published version stands" in response.text
+        db.refresh(claim)
+        db.refresh(v1)
+        assert claim.status == "published" and v1.state == "published"
+        assert "Withdraw correction" not in as_editor2.get("/review").text
+
+    def test_the_claim_page_offers_withdrawal_while_a_correction_is_open(
+        self, db, as_editor, as_checker, published
+    ):
+        claim, _ = published
+        as_editor.post(f"/claims/{claim.id}/correct", follow_redirects=False, data={
+            "rating_id": RatingFactory().id, "summary": "Newer data.", "correction_note": "Oops.",
+            "csrf_token": as_editor.csrf})
+        assert "Withdraw correction" in as_editor.get(f"/claims/{claim.id}").text
+        assert "Withdraw correction" not in as_checker.get(f"/claims/{claim.id}").text
+        refused = as_checker.post(f"/claims/{claim.id}/withdraw-correction",
+                                  headers=as_checker.htmx_headers, data={"reason": "No"})
+        assert refused.status_code == 403
+        no_reason = as_editor.post(f"/claims/{claim.id}/withdraw-correction",
+                                   headers=as_editor.htmx_headers, data={"reason": " "})
+        assert no_reason.status_code == 422
+        response = as_editor.post(f"/claims/{claim.id}/withdraw-correction", follow_redirects=False,
+                                  data={"reason": "Not needed.", "csrf_token": as_editor.csrf})
+        assert response.status_code == 303 and response.headers["location"] == f"/claims/{claim.id}"
+        db.refresh(claim)
+        assert claim.status == "published"
+        again = as_editor.post(f"/claims/{claim.id}/withdraw-correction",
+                               headers=as_editor.htmx_headers, data={"reason": "Twice"})
+        assert again.status_code == 409
+

@@ -19,6 +19,7 @@ class VerdictState(enum.StrEnum):
     returned = "returned"
     published = "published"
     superseded = "superseded"  # a published version replaced by a correction; still readable
+    withdrawn = "withdrawn"  # a correction dropped before publication; kept in the history
 
 
 verdict_evidence = Table(

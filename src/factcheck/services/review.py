@@ -219,6 +219,40 @@ class ReviewService:
         })
         return verdict
 
+    def withdraw_correction(self, claim_id: int, *, actor: User, reason: str) -> Verdict:
+        """Drop a correction that was started but not yet published; the published version stands.
+
+        The proposed version (in review, returned or a draft) becomes `withdrawn` and stays in the
+        history; the claim is published again with its lease cleared. Nothing is sent to readers.
+        """
+        require_role(actor, Role.editor)
+        reason = _note(reason, "reason for withdrawing")
+        claim = get_claim(self.db, claim_id)
+        published = self._published({claim.id}).get(claim.id)
+        proposal = None
+        if published is not None:
+            proposal = self.db.scalar(
+                select(Verdict).where(
+                    Verdict.claim_id == claim.id, Verdict.number > published.number,
+                    Verdict.state.in_([VerdictState.draft.value, VerdictState.in_review.value,
+                                       VerdictState.returned.value]))
+                .order_by(Verdict.number.desc()).limit(1)
+            )
+        if (published is None or proposal is None or claim.status not in
+                (ClaimStatus.in_progress.value, ClaimStatus.in_review.value)):
+            raise ConflictError(
+                f"This claim has no correction to withdraw (it is {claim.status}).",
+                details={"status": claim.status},
+            )
+        change = move(self.db, claim, ClaimStatus.published, correction=True,
+                      values={"assignee_id": None, "lease_expires_at": None})
+        bump_lock(self.db, proposal, proposal.lock_version,
+                  {"state": VerdictState.withdrawn.value, "review_comment": reason})
+        self._record("verdict.correction_withdrawn", proposal, claim, actor, {
+            **change, "number": proposal.number, "published": published.number, "reason": reason,
+        })
+        return proposal
+
     def history(self, claim_id: int) -> ClaimHistory:
         """Every audit event on the claim (oldest first) and every verdict version."""
         get_claim(self.db, claim_id)

@@ -32,10 +32,16 @@ TRIAGE_STATUSES = frozenset({S.accepted, S.dismissed, S.duplicate})
 
 
 def allowed_transitions(current: str, *, correction: bool = False) -> frozenset[ClaimStatus]:
-    """The statuses a claim in `current` may move to (`correction` opens published → in_progress)."""
+    """The statuses a claim in `current` may move to.
+
+    `correction` opens published → in_progress (starting a correction) and in_progress/in_review →
+    published (withdrawing one: the published version was never replaced).
+    """
     allowed = TRANSITIONS.get(ClaimStatus(current), frozenset())
     if ClaimStatus(current) is S.published and not correction:
         return frozenset()
+    if correction and ClaimStatus(current) in (S.in_progress, S.in_review):
+        return allowed | {S.published}  # withdrawing a correction: the published version stands
     return allowed
 
 

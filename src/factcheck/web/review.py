@@ -1,4 +1,5 @@
-"""Editor pages: the review queue (approve and publish, or return with a comment) and corrections."""
+"""Editor pages: the review queue (approve and publish, or return with a comment) and corrections
+(start one, or withdraw one before it is published)."""
 
 from __future__ import annotations
 
@@ -93,3 +94,23 @@ def correct(
         return Response(status_code=204, headers={"HX-Redirect": target})
     return RedirectResponse(target, status_code=303)
 
+
+
+@router.post("/claims/{claim_id:int}/withdraw-correction")
+def withdraw_correction(
+    request: Request, claim_id: ClaimId, db: DbSession, settings: SettingsDep,
+    user: CurrentEditor, reason: Annotated[str, Form(max_length=5000)] = "",
+    origin: Annotated[str, Form(pattern="^(review|claim)$")] = "claim",
+):
+    back = "/review" if origin == "review" else f"/claims/{claim_id}"
+    try:
+        verdict = ReviewService(db, settings=settings).withdraw_correction(
+            claim_id, actor=user, reason=reason)
+    except ConflictError as error:
+        return conflict(request, error, back)
+    if origin == "review":
+        return _done(request, claim_id, f"Correction (version {verdict.number}) withdrawn: the "
+                     "published version stands.")
+    if is_htmx(request):
+        return Response(status_code=204, headers={"HX-Redirect": back})
+    return RedirectResponse(back, status_code=303)

@@ -211,6 +211,47 @@ class TestCorrect:
         db.refresh(claim)
         assert claim.status == "in_progress"
 
+    @pytest.mark.parametrize("returned_first", [False, True], ids=["in review", "returned"])
+    def test_withdrawing_a_correction_keeps_the_published_version(
+        self, db, service, checker, editor, endpoint, returned_first
+    ):
+        claim, v1 = self.published(db, service, checker, editor)
+        feed_position = v1.feed_position
+        v2 = service.correct(claim.id, actor=editor, rating_id=RatingFactory().id, summary="Revised",
+                             correction_note="Why")
+        if returned_first:
+            service.return_to_checker(claim.id, actor=UserFactory(role="editor"), comment="Not yet")
+        withdrawn = service.withdraw_correction(claim.id, actor=editor, reason="The table was right")
+        assert withdrawn.id == v2.id
+        assert (claim.status, claim.assignee_id, claim.lease_expires_at) == ("published", None, None)
+        assert (v1.state, v2.state) == ("published", "withdrawn")
+        assert v1.feed_position == feed_position  # readers see no change
+        assert deliveries(db, "verdict.corrected") == []
+        assert service.queue() == []
+        actions = [entry.event.action for entry in service.history(claim.id).events]
+        assert actions[-1] == "verdict.correction_withdrawn"
+        # The claim can be corrected again; the withdrawn version keeps its number.
+        v3 = service.correct(claim.id, actor=editor, rating_id=RatingFactory().id, summary="Again",
+                             correction_note="Second try")
+        assert v3.number == 3
+
+    def test_withdrawing_needs_a_correction_a_reason_and_an_editor(
+        self, db, service, checker, editor
+    ):
+        claim, _ = submitted(db, checker)  # in review for the first time: nothing to withdraw
+        with pytest.raises(ConflictError, match="no correction to withdraw"):
+            service.withdraw_correction(claim.id, actor=editor, reason="x")
+        service.approve(claim.id, actor=editor, lock_version=2)
+        with pytest.raises(ConflictError, match="no correction to withdraw"):
+            service.withdraw_correction(claim.id, actor=editor, reason="x")
+        service.correct(claim.id, actor=editor, rating_id=RatingFactory().id, summary="Revised",
+                        correction_note="Why")
+        with pytest.raises(ValidationError):
+            service.withdraw_correction(claim.id, actor=editor, reason="  ")
+        with pytest.raises(PermissionDenied):
+            service.withdraw_correction(claim.id, actor=checker, reason="x")
+        assert claim.status == "in_review"
+
     def test_a_published_claim_cannot_be_reopened_without_a_correction(self, db, editor, settings):
         from factcheck.services.leases import LeaseService
 

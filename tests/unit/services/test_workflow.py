@@ -47,6 +47,13 @@ def test_published_reopens_only_through_a_correction():
         check_transition("published", "accepted", correction=True)
 
 
+@pytest.mark.parametrize("current", ["in_progress", "in_review"])
+def test_a_correction_under_way_may_return_to_published_only_as_a_withdrawal(current):
+    with pytest.raises(IllegalTransitionError):
+        check_transition(current, "published" if current == "in_progress" else "candidate")
+    check_transition(current, "published", correction=True)
+
+
 def test_move_changes_status_bumps_version_and_reports_before_and_after(db):
     claim = ClaimFactory()
     change = move(db, claim, S.accepted, version=1)
