@@ -2,6 +2,7 @@
 
 Usage: python bench/matching.py --vclaims V.jsonl --queries Q.tsv --qrels R.tsv
        [--database-url URL] [--synthesize N] [--tune] [--ingest-docs gum_train_docs.jsonl]
+       [--encoder [--encoder-cache DIR]] [--candidates K]
 Prints MAP@5 (AP@5 over the number of relevant claims, as CheckThat! computes it), MRR, recall@5
 and query latency; the last line is `MAP@5 0.xxx`. `--tune` fits the re-scoring weights instead.
 """
@@ -30,7 +31,7 @@ from factcheck.analysis import claim_matcher as cm
 from factcheck.db import make_engine, make_session_factory
 from factcheck.models import Article, ArticleRevision, Claim, Rating, Verdict, utcnow
 from factcheck.services.match_index import DocumentInput
-from factcheck.services.matching import CANDIDATES, MatchingService
+from factcheck.services.matching import CANDIDATES, ENCODER_CANDIDATES, MatchingService
 from factcheck.settings import Settings
 
 BATCH = 2000
@@ -84,7 +85,28 @@ def synthesize(vclaims: list[dict], n: int, seed: int = 7) -> list[dict]:
     return out
 
 
-def load(factory, vclaims: list[dict]) -> dict[int, str]:
+def vectors(encoder, texts: list[str], cache: Path | None) -> list[bytes]:
+    """The encoder's vectors of `texts` as stored blobs; with `cache`, kept in a file between runs."""
+    import hashlib
+
+    import numpy as np
+
+    from factcheck.analysis.sentence_encoder import to_blob
+
+    key = hashlib.sha1("\n".join(texts).encode()).hexdigest()[:16]
+    path = cache / f"vectors-{key}.npy" if cache else None
+    if path and path.exists():
+        matrix = np.load(path)
+    else:
+        matrix = encoder.encode([cm.clean(t) for t in texts])
+        if path:
+            cache.mkdir(parents=True, exist_ok=True)
+            np.save(path, matrix)
+    return [to_blob(row) for row in matrix]
+
+
+def load(factory, vclaims: list[dict], settings: Settings | None = None,
+         cache: Path | None = None) -> dict[int, str]:
     """Each verified claim as a published verdict on a claim, indexed by the matching service.
 
     Claims and verdicts go in as executemany INSERTs with ids chosen here (a million ORM objects
@@ -99,7 +121,9 @@ def load(factory, vclaims: list[dict]) -> dict[int, str]:
         revision = ArticleRevision(article_id=article.id, number=1, text="", content_hash="bench")
         db.add(revision)
         db.flush()
-        service = MatchingService(db)
+        service = MatchingService(db, settings=settings)
+        blobs = (vectors(service.encoder, [v["vclaim"] for v in vclaims], cache) if service.encoder
+                 else [None] * len(vclaims))
         now = utcnow()
         postgres = db.get_bind().dialect.name == "postgresql"
         if postgres:  # bulk load: build the GIN index once at the end, not row by row
@@ -116,7 +140,8 @@ def load(factory, vclaims: list[dict]) -> dict[int, str]:
                  "published_at": now} for i, v in batch])
             service.index.put([DocumentInput(claim_id=i, verdict_id=i, rating_id=rating.id,
                                              text=v["vclaim"], title=v.get("title", ""),
-                                             summary=v.get("subtitle", ""), published_at=now)
+                                             summary=v.get("subtitle", ""), published_at=now,
+                                             embedding=blobs[i - 1])
                                for i, v in batch])
             ids.update({i: v["vclaim_id"] for i, v in batch})
             db.commit()
@@ -130,16 +155,18 @@ def load(factory, vclaims: list[dict]) -> dict[int, str]:
     return ids
 
 
-def evaluate(factory, ids, queries, qrels) -> tuple[dict[str, float], list[float]]:
-    aps, rrs, recalls, latencies = [], [], [], []
+def evaluate(factory, ids, queries, qrels, settings: Settings, candidates: int | None,
+             ) -> tuple[dict[str, float], list[float], list[tuple[float, bool]]]:
+    aps, rrs, recalls, latencies, scored = [], [], [], [], []
     with factory() as db:
-        service = MatchingService(db, settings=Settings(_env_file=None))
+        service = MatchingService(db, settings=settings)
         service.match("warm up the caches")
         for qid, relevant in qrels.items():
             started = time.perf_counter()
-            found = service.match(queries[qid], limit=5)
+            found = service.match(queries[qid], limit=5, candidates=candidates)
             latencies.append((time.perf_counter() - started) * 1000)
             ranked = [ids.get(m.document.claim_id) for m in found]
+            scored += [(m.score, ids.get(m.document.claim_id) in relevant) for m in found[:3]]
             hits, ap, rr = 0, 0.0, 0.0
             for rank, vid in enumerate(ranked, 1):
                 if vid in relevant:
@@ -150,26 +177,39 @@ def evaluate(factory, ids, queries, qrels) -> tuple[dict[str, float], list[float
             rrs.append(rr)
             recalls.append(hits / len(relevant))
     n = len(aps)
-    return {"MAP@5": sum(aps) / n, "MRR": sum(rrs) / n, "recall@5": sum(recalls) / n}, latencies
+    return ({"MAP@5": sum(aps) / n, "MRR": sum(rrs) / n, "recall@5": sum(recalls) / n}, latencies,
+            scored)
 
 
-def tune(factory, ids, queries, qrels) -> None:
+def print_thresholds(scored: list[tuple[float, bool]], relevant: int) -> None:
+    """Precision of the top-3 pairs above each threshold: what suggestions and auto-links would be."""
+    for at in (0.3, 0.55, 0.75, 0.9, 0.95):
+        above = [good for score, good in scored if score >= at]
+        precision = sum(above) / len(above) if above else float("nan")
+        print(f"  score >= {at:.2f}: {len(above)} pairs, precision {precision:.2f}, "
+              f"{sum(above)} relevant of {relevant}")
+
+
+def tune(factory, ids, queries, qrels, settings: Settings, candidates: int) -> None:
     """Fit pairwise logistic weights on these (TRAIN) queries and print them for claim_matcher."""
     import numpy as np
     from sklearn.linear_model import LogisticRegression
 
     pairs, labels, points, point_labels = [], [], [], []
     with factory() as db:
-        service = MatchingService(db, settings=Settings(_env_file=None))
+        service = MatchingService(db, settings=settings)
+        names = cm.FEATURES + (("cosine",) if service.encoder else ())
         for qid, relevant in qrels.items():
             query = cm.Query.of(queries[qid])
             stats = service.index.stats(query.terms)
-            docs = service.candidates(queries[qid], limit=CANDIDATES, stats=stats)
+            docs = service.candidates(queries[qid], limit=candidates, stats=stats)
             if not docs:
                 continue
-            rows = cm.features(query, [cm.Candidate(d.id, d.text, d.title, d.summary) for d in docs],
-                               stats)
-            x = [[r[f] for f in cm.FEATURES] for r in rows]
+            similarity = service._similarities([queries[qid]], [docs])[0] if service.encoder else None
+            rows = cm.features(query, [cm.Candidate(d.id, d.text, d.title, d.summary,
+                                                    similarity[j] if similarity else None)
+                                       for j, d in enumerate(docs)], stats)
+            x = [[r[f] for f in names] for r in rows]
             good = [i for i, d in enumerate(docs) if ids[d.claim_id] in relevant]
             bad = [i for i, d in enumerate(docs) if ids[d.claim_id] not in relevant][:20]
             for p in good:
@@ -183,11 +223,12 @@ def tune(factory, ids, queries, qrels) -> None:
     scores = np.array(points) @ weights
     calibration = LogisticRegression(max_iter=1000).fit(scores.reshape(-1, 1), point_labels)
     scale, bias = calibration.coef_[0][0], calibration.intercept_[0]
-    print("WEIGHTS =", {f: round(float(w * scale), 3) for f, w in zip(cm.FEATURES, weights, strict=True)})
+    print("WEIGHTS =", {f: round(float(w * scale), 3) for f, w in zip(names, weights, strict=True)})
     print("BIAS =", round(float(bias), 3))
 
 
-def ingest_timings(factory, url: str, docs: Path, runs: int = 15) -> dict[bool, list[float]]:
+def ingest_timings(factory, url: str, docs: Path, encoder: bool, runs: int = 15,
+                   ) -> dict[bool, list[float]]:
     """Ingest 1,000-word news articles with matching on and off (alternating), in seconds each."""
     from ingest import make_articles, paragraphs_from
 
@@ -197,7 +238,8 @@ def ingest_timings(factory, url: str, docs: Path, runs: int = 15) -> dict[bool, 
     timings: dict[bool, list[float]] = {True: [], False: []}
     for index, body in enumerate(articles):
         enabled = index % 2 == 0
-        settings = Settings(_env_file=None, database_url=url, matching_enabled=enabled)
+        settings = Settings(_env_file=None, database_url=url, matching_enabled=enabled,
+                            matching_encoder=encoder)
         started = time.perf_counter()
         with factory() as db:
             IngestService(db, settings=settings).ingest(text=body, title=f"Bench {index}")
@@ -216,7 +258,14 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true")
     parser.add_argument("--ingest-docs", type=Path, help="news paragraphs (gum_train_docs.jsonl): "
                         "also time ingesting 1,000-word articles with matching on and off")
+    parser.add_argument("--encoder", action="store_true", help="re-rank with the sentence encoder "
+                        "(FACTCHECK_MATCHING_ENCODER; needs the `encoder` extra)")
+    parser.add_argument("--candidates", type=int, help="first-stage hits re-scored per query "
+                        "(default: the product's, which depends on --encoder)")
+    parser.add_argument("--encoder-cache", type=Path, help="keep the collection's vectors in this "
+                        "folder between runs (quality runs only: loading then skips encoding)")
     args = parser.parse_args()
+    settings = Settings(_env_file=None, matching_encoder=args.encoder)
 
     vclaims = [json.loads(line) for line in args.vclaims.open(encoding="utf-8")]
     queries = dict(read_tsv(args.queries))
@@ -230,20 +279,23 @@ def main() -> None:
         factory = make_session_factory(engine)
         started = time.perf_counter()
         collection = vclaims + (synthesize(vclaims, args.synthesize) if args.synthesize else [])
-        ids = load(factory, collection)
+        ids = load(factory, collection, settings, args.encoder_cache)
         print(f"database: {engine.dialect.name}; {len(ids):,} claims loaded and indexed in "
               f"{time.perf_counter() - started:.1f} s")
         if args.tune:
-            tune(factory, ids, queries, qrels)
+            tune(factory, ids, queries, qrels, settings,
+                 args.candidates or (ENCODER_CANDIDATES if args.encoder else CANDIDATES))
             engine.dispose()
             return
-        figures, latencies = evaluate(factory, ids, queries, qrels)
+        figures, latencies, scored = evaluate(factory, ids, queries, qrels, settings, args.candidates)
         if args.ingest_docs:
-            timings = ingest_timings(factory, url, args.ingest_docs)
+            timings = ingest_timings(factory, url, args.ingest_docs, args.encoder)
             on, off = median(timings[True]) * 1000, median(timings[False]) * 1000
             print(f"ingest of a 1,000-word article: median {off:.0f} ms without matching, "
                   f"{on:.0f} ms with it ({on / off:.2f}x)")
         engine.dispose()
+    print(f"encoder: {'on' if args.encoder else 'off'}; top-3 pairs by score (threshold check):")
+    print_thresholds(scored, sum(len(r) for r in qrels.values()))
     print(f"queries: {len(qrels)}  MRR {figures['MRR']:.3f}  recall@5 {figures['recall@5']:.3f}")
     print(f"latency per query: median {median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms")
     print(f"MAP@5 {figures['MAP@5']:.3f}")

@@ -43,6 +43,8 @@ class Settings(BaseSettings):
     match_suggest_threshold: float = Field(0.55, ge=0, le=1)
     match_auto_threshold: float = Field(0.9, ge=0, le=1)
     matching_enabled: bool = True
+    # Re-rank with the optional sentence encoder (the `encoder` extra; CPU-heavy, so off by default).
+    matching_encoder: bool = False
 
     # Webhooks
     webhook_timeout_seconds: float = Field(10.0, gt=0)

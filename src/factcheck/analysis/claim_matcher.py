@@ -86,14 +86,21 @@ def _term(word: str) -> str:
 @lru_cache(maxsize=50_000)
 def terms(text: str) -> tuple[str, ...]:
     """Index terms: folded, stop words dropped, stemmed (the same for documents and queries)."""
-    found = (_term(match.group()) for match in _WORD.finditer(clean(text)))
-    return tuple(t for t in found if t)
+    return _terms_of(clean(text))
+
+
+def _terms_of(cleaned: str) -> tuple[str, ...]:
+    return tuple(t for t in map(_term, _WORD.findall(cleaned)) if t)
 
 
 def numbers(text: str) -> frozenset[str]:
     """The numbers in the text, commas dropped and trailing zero decimals trimmed ("1,000.0" → "1000")."""
+    return _numbers_of(clean(text))
+
+
+def _numbers_of(cleaned: str) -> frozenset[str]:
     found = set()
-    for match in _NUMBER.finditer(clean(text)):
+    for match in _NUMBER.finditer(cleaned):
         value = match.group().replace(",", "")
         if "." in value:
             value = value.rstrip("0").rstrip(".")
@@ -141,6 +148,7 @@ class Candidate:
     text: str
     title: str = ""
     summary: str = ""
+    similarity: float | None = None  # sentence-encoder cosine with the query, when the encoder is on
 
 
 @dataclass(frozen=True)
@@ -181,14 +189,22 @@ WEIGHTS = {
     "num_clash": 0.0, "name_jaccard": 2.305,
 }
 BIAS = -14.506
+# With the optional sentence encoder: the same features plus the cosine of the two claims' vectors,
+# fitted and calibrated the same way (`bench/matching.py --tune --encoder`).
+ENCODER_WEIGHTS = {**WEIGHTS, "cosine": 0.0}
+ENCODER_BIAS = BIAS
 REPEAT_RATIO = 95.0  # rapidfuzz ratio at which a claim counts as repeated word for word
 REPEAT_SCORE = 0.99
 
 
 @dataclass(frozen=True)
 class _Doc:
-    claim: tuple[str, ...]
-    title: tuple[str, ...]
+    claim: Mapping[str, int]  # term counts: the claim, title + summary, both
+    title: Mapping[str, int]
+    both: Mapping[str, int]
+    claim_len: int
+    title_len: int
+    claim_terms: frozenset[str]
     text: str
     numbers: frozenset[str]
     names: frozenset[str]
@@ -202,9 +218,22 @@ def _bigrams(words: Sequence[str]) -> frozenset[tuple[str, str]]:
 @lru_cache(maxsize=20_000)
 def _doc(text: str, title: str, summary: str) -> _Doc:
     """What the features need from a stored claim, computed once per process (claims recur)."""
-    claim = terms(text)
-    return _Doc(claim, terms(f"{title} {summary}"), clean(text).lower(), numbers(text),
-                names(f"{text} {title}"), _bigrams(claim))
+    cleaned = clean(text)
+    claim, heading = _terms_of(cleaned), terms(f"{title} {summary}")
+    return _Doc(Counter(claim), Counter(heading), Counter(claim + heading), len(claim), len(heading),
+                frozenset(claim), cleaned.lower(), _numbers_of(cleaned), names(f"{text} {title}"),
+                _bigrams(claim))
+
+
+def _bm25(qidf: Mapping[str, float], counts: Mapping[str, int], length: int, avg: float) -> float:
+    """`bm25` with the query's idf and the document's term counts computed once."""
+    norm = K1 * (1 - B + B * length / max(avg, 1.0))
+    score = 0.0
+    for term, weight in qidf.items():
+        tf = counts.get(term)
+        if tf:
+            score += weight * tf * (K1 + 1) / (tf + norm)
+    return score
 
 
 def features(query: Query, candidates: Sequence[Candidate], stats: Stats) -> list[dict[str, float]]:
@@ -220,28 +249,27 @@ def features(query: Query, candidates: Sequence[Candidate], stats: Stats) -> lis
     rows = []
     for candidate in candidates:
         doc = _doc(candidate.text, candidate.title, candidate.summary)
-        claim_set = set(doc.claim)
-        shared_weight = sum(qidf[t] for t in claim_set & qidf.keys())
+        shared_weight = sum(qidf[t] for t in doc.claim_terms & qidf.keys())
         shared_numbers = query.numbers & doc.numbers
         union = query.names | doc.names
-
-        def score(words: Sequence[str], avg: float) -> float:
-            return bm25(query.terms, words, df=stats.df, n_docs=stats.n_docs, avg_len=avg) / weight
-
-        rows.append({
-            "bm25": score(doc.claim + doc.title, stats.avg_len),
-            "bm25_claim": score(doc.claim, stats.avg_claim_len),
-            "bm25_title": score(doc.title, stats.avg_title_len),
+        row = {
+            "bm25": _bm25(qidf, doc.both, doc.claim_len + doc.title_len, stats.avg_len) / weight,
+            "bm25_claim": _bm25(qidf, doc.claim, doc.claim_len, stats.avg_claim_len) / weight,
+            "bm25_title": _bm25(qidf, doc.title, doc.title_len, stats.avg_title_len) / weight,
             "bigrams": len(qbigrams & doc.bigrams) / max(1, len(doc.bigrams)),
             # How much of the stored claim the new text covers (words it lacks count at mean idf).
-            "doc_cover": shared_weight / (shared_weight + len(claim_set - qidf.keys()) * mean_idf or 1),
+            "doc_cover": shared_weight / (shared_weight + len(doc.claim_terms - qidf.keys()) * mean_idf
+                                          or 1),
             "set_ratio": fuzz.token_set_ratio(query.clean, doc.text) / 100,
             "partial": fuzz.partial_ratio(doc.text, query.clean) / 100 if doc.text else 0.0,
             "sort_ratio": fuzz.token_sort_ratio(query.clean, doc.text) / 100,
             "num_shared": float(bool(shared_numbers)),
             "num_clash": float(bool(query.numbers and doc.numbers and not shared_numbers)),
             "name_jaccard": len(query.names & doc.names) / len(union) if union else 0.0,
-        })
+        }
+        if candidate.similarity is not None:
+            row["cosine"] = candidate.similarity
+        rows.append(row)
     # Relative features: how a candidate compares with the best of this query's candidates.
     for name in ("bm25", "bm25_claim", "bm25_title"):
         top = max((r[name] for r in rows), default=0.0) or 1.0
@@ -256,14 +284,22 @@ def features(query: Query, candidates: Sequence[Candidate], stats: Stats) -> lis
 def combine(row: Mapping[str, float], weights: Mapping[str, float] = WEIGHTS,
             bias: float = BIAS) -> float:
     """The match probability in [0, 1] from one feature row."""
-    z = bias + sum(weights[name] * row[name] for name in FEATURES)
+    z = bias + sum(weight * row[name] for name, weight in weights.items())
     return 1 / (1 + math.exp(-max(-50.0, min(50.0, z))))
 
 
 def rescore(query: Query, candidates: Sequence[Candidate], stats: Stats,
-            weights: Mapping[str, float] = WEIGHTS, bias: float = BIAS,
+            weights: Mapping[str, float] | None = None, bias: float | None = None,
             ) -> list[tuple[Candidate, float]]:
-    """Candidates with their match probability, best first."""
+    """Candidates with their match probability, best first.
+
+    With encoder similarities on every candidate the encoder's weights apply (`ENCODER_WEIGHTS`):
+    the result is still a calibrated probability, so the thresholds keep their meaning.
+    """
+    if weights is None:
+        encoded = bool(candidates) and all(c.similarity is not None for c in candidates)
+        weights, bias = (ENCODER_WEIGHTS, ENCODER_BIAS) if encoded else (WEIGHTS, BIAS)
+    bias = BIAS if bias is None else bias
     rows = features(query, candidates, stats)
     scored = [(c, max(combine(r, weights, bias), _repeat_score(query, c)))
               for c, r in zip(candidates, rows, strict=True)]
@@ -272,8 +308,8 @@ def rescore(query: Query, candidates: Sequence[Candidate], stats: Stats,
 
 def _repeat_score(query: Query, candidate: Candidate) -> float:
     """The same words with the same numbers is the same claim, however small the collection."""
-    text = clean(candidate.text).lower()
-    if query.numbers == numbers(candidate.text) and fuzz.ratio(query.clean, text) >= REPEAT_RATIO:
+    doc = _doc(candidate.text, candidate.title, candidate.summary)
+    if query.numbers == doc.numbers and fuzz.ratio(query.clean, doc.text) >= REPEAT_RATIO:
         return REPEAT_SCORE
     return 0.0
 

@@ -1,4 +1,4 @@
-"""Operator commands: serve, db, ingest, detect, demo, users, tokens, detector, worker."""
+"""Operator commands: serve, db, ingest, detect, demo, users, tokens, detector, worker, matching."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _register_optional() -> None:
     import importlib
 
     for module, name in (("detector", "detector"), ("users", "users"), ("tokens", "tokens"),
-                         ("webhooks", "webhooks")):
+                         ("webhooks", "webhooks"), ("matching", "matching")):
         try:
             sub = importlib.import_module(f"factcheck.cli.{module}")
         except ModuleNotFoundError as error:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import BigInteger, ForeignKey, LargeBinary, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column
 
 from factcheck.models.base import Base, utcnow
@@ -45,6 +45,9 @@ class MatchDocument(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None]
+    # The optional sentence encoder's vector of `text` (float32 bytes, see analysis/sentence_encoder);
+    # NULL while the encoder is off. Deferred: the lexical path never reads it.
+    embedding: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)
 
 
 class MatchTerm(Base):

@@ -13,7 +13,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import delete, insert, select, text
+from sqlalchemy import delete, insert, select, text, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -43,6 +43,20 @@ class DocumentInput:
     title: str = ""
     summary: str = ""
     published_at: datetime | None = None
+    embedding: bytes | None = None  # the sentence encoder's vector of `text`, when it is on
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A document found by the full-text query: what re-scoring needs, nothing more."""
+
+    id: int
+    claim_id: int
+    verdict_id: int
+    text: str
+    title: str
+    summary: str
+    embedding: bytes | None = None
 
 
 def _counts(doc: DocumentInput | MatchDocument) -> Counter[str]:
@@ -72,7 +86,8 @@ class MatchIndex:
         # One executemany INSERT: the bulk path (a benchmark's million claims) and a single verdict alike.
         self.db.execute(insert(MatchDocument), [
             {"claim_id": d.claim_id, "verdict_id": d.verdict_id, "rating_id": d.rating_id,
-             "text": d.text, "title": d.title, "summary": d.summary, "published_at": d.published_at}
+             "text": d.text, "title": d.title, "summary": d.summary, "published_at": d.published_at,
+             "embedding": d.embedding}
             for d in documents])
         for doc in documents:
             delta.update(_counts(doc))
@@ -126,36 +141,52 @@ class MatchIndex:
             postings += words[word]
         return chosen
 
-    def search(self, words: Sequence[str], *, limit: int,
-               stats: cm.Stats | None = None) -> list[MatchDocument]:
-        """Documents containing any of `words`, best first by the database's own ranking."""
-        ids = self.search_ids(words, limit=limit, stats=stats)
-        found = self.documents(ids)
-        return [found[i] for i in ids if i in found]
+    def search(self, queries: Sequence[Sequence[str]], *, limit: int, stats: cm.Stats | None = None,
+               embeddings: bool = False) -> list[list[Hit]]:
+        """For each list of words, the documents holding any of them, best first by the database's
+        own ranking: one statement for all the lists (an article's claims in one round trip).
+        """
+        wanted = [i for i, words in enumerate(queries) if words]
+        found: list[list[Hit]] = [[] for _ in queries]
+        if not wanted:
+            return found
+        columns = "d.id, d.claim_id, d.verdict_id, d.text, d.title, d.summary" + (
+            ", d.embedding" if embeddings else "")
+        params: dict[str, object] = {"n": limit}
+        branches = []
+        for i in wanted:
+            words = queries[i]
+            if self.dialect == "postgresql":
+                dfs = [stats.df.get(cm.stem(w), 0) for w in words] if stats else None
+                params[f"q{i}"], params[f"r{i}"] = _pg_query(words, dfs), " | ".join(words)
+                ranked = (f"SELECT id, ts_rank(search_vector, to_tsquery('english', :r{i})) AS r "
+                          f"FROM match_document WHERE search_vector @@ to_tsquery('english', :q{i}) "
+                          f"ORDER BY r DESC, id LIMIT :n")
+            else:
+                params[f"q{i}"] = " OR ".join(f'"{w}"' for w in words)
+                # bm25() is lower for better matches: negated, both databases sort the same way.
+                ranked = (f"SELECT rowid AS id, -bm25(match_document_fts, 1.0, 0.6, 0.4) AS r "
+                          f"FROM match_document_fts WHERE match_document_fts MATCH :q{i} "
+                          f"ORDER BY r DESC, rowid LIMIT :n")
+            branches.append(f"SELECT {i} AS q, h.r, {columns} FROM ({ranked}) AS h "
+                            f"JOIN match_document AS d ON d.id = h.id")
+        rows = sorted(self.db.execute(text(" UNION ALL ".join(branches)), params),
+                      key=lambda row: (row[0], -row[1], row[2]))
+        for row in rows:
+            found[row[0]].append(Hit(*row[2:]))
+        return found
+    def without_embedding(self, *, after: int, limit: int, everything: bool = False,
+                          ) -> list[tuple[int, str]]:
+        """(id, text) of documents past `after` lacking an encoder vector (or all of them), by id."""
+        query = select(MatchDocument.id, MatchDocument.text).where(MatchDocument.id > after)
+        if not everything:
+            query = query.where(MatchDocument.embedding.is_(None))
+        return [tuple(row) for row in self.db.execute(query.order_by(MatchDocument.id).limit(limit))]
 
-    def search_ids(self, words: Sequence[str], *, limit: int,
-                   stats: cm.Stats | None = None) -> list[int]:
-        if not words:
-            return []
-        params: dict[str, object] = {}
-        if self.dialect == "postgresql":
-            sql = text(
-                "SELECT id FROM match_document WHERE search_vector @@ to_tsquery('english', :q) "
-                "ORDER BY ts_rank(search_vector, to_tsquery('english', :r)) DESC, id LIMIT :n")
-            query = _pg_query(words, [stats.df.get(cm.stem(w), 0) for w in words] if stats else None)
-            params["r"] = " | ".join(words)
-        else:
-            sql = text(
-                "SELECT rowid FROM match_document_fts WHERE match_document_fts MATCH :q "
-                "ORDER BY bm25(match_document_fts, 1.0, 0.6, 0.4), rowid LIMIT :n")
-            query = " OR ".join(f'"{w}"' for w in words)
-        return [row[0] for row in self.db.execute(sql, {**params, "q": query, "n": limit})]
+    def set_embeddings(self, vectors: dict[int, bytes]) -> None:
+        self.db.execute(update(MatchDocument), [{"id": i, "embedding": v} for i, v in vectors.items()])
+        self.db.flush()
 
-    def documents(self, ids: Iterable[int]) -> dict[int, MatchDocument]:
-        ids = set(ids)
-        if not ids:
-            return {}
-        return {d.id: d for d in self.db.scalars(select(MatchDocument).where(MatchDocument.id.in_(ids)))}
 
 def _pg_query(words: Sequence[str], dfs: Sequence[int] | None) -> str:
     """`w1 | w2 …`, or on a large collection the rarest words alone and every pair of the others."""

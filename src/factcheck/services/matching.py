@@ -6,6 +6,7 @@ them into a probability compared with the two configured thresholds.
 
 from __future__ import annotations
 
+import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -14,14 +15,15 @@ from sqlalchemy.orm import Session
 
 from factcheck.analysis import claim_matcher as cm
 from factcheck.analysis.claim_groups import group_near_identical
+from factcheck.analysis.sentence_encoder import from_blob, get_encoder, to_blob
 from factcheck.exceptions import ConflictError, NotFoundError, ValidationError
 from factcheck.models import (
     Article, Claim, ClaimStatus, Rating, Role, User, Verdict, VerdictState, utcnow,
 )
-from factcheck.models.match import MatchDocument, MatchSuggestion
+from factcheck.models.match import MatchSuggestion
 from factcheck.services.audit import AuditService
 from factcheck.services.match_index import (
-    COMMON_FLOOR, MAX_QUERY_WORDS, DocumentInput, MatchIndex,
+    COMMON_FLOOR, MAX_QUERY_WORDS, DocumentInput, Hit, MatchIndex,
 )
 from factcheck.services.permissions import require_role
 from factcheck.services.triage import TriageService
@@ -29,10 +31,15 @@ from factcheck.services.verdicts import next_number
 from factcheck.services.workflow import move, valid_id
 from factcheck.settings import Settings
 
+log = logging.getLogger(__name__)
+
 CANDIDATES = 30  # first-stage hits re-scored per query
 # For a new claim only confident matches matter: its 6 rarest words (none in over 300 claims when
 # rarer ones exist) and 8 candidates find the same suggestions at 0.9 on dev, twice as fast.
 SUGGEST_PLAN = {"candidates": 8, "most_words": 6, "common": 300}
+# With the sentence encoder a paraphrase sharing few words can still win: more candidates.
+ENCODER_CANDIDATES = 50
+ENCODER_SUGGEST_PLAN = {"candidates": 30, "most_words": 10, "common": COMMON_FLOOR}
 MAX_SUGGESTIONS = 3  # per new claim
 MAX_BULK = 200
 MAX_GROUPED = 500  # candidate claims compared when grouping the queue
@@ -42,7 +49,7 @@ SHOWN_STATES = ("suggested", "auto_linked", "confirmed")
 
 @dataclass(frozen=True)
 class Match:
-    document: MatchDocument
+    document: Hit
     score: float
 
 
@@ -69,6 +76,10 @@ class BulkOutcome:
 class MatchingService:
     def __init__(self, db: Session, *, settings: Settings | None = None) -> None:
         self.db = db
+        self.encoder = get_encoder() if settings and settings.matching_encoder else None
+        if settings and settings.matching_encoder and self.encoder is None:
+            log.warning("FACTCHECK_MATCHING_ENCODER is on but the `encoder` extra is not installed: "
+                        "matching stays lexical")
         defaults = Settings.model_fields
         self.suggest_at = (settings.match_suggest_threshold if settings
                            else defaults["match_suggest_threshold"].default)
@@ -89,33 +100,76 @@ class MatchingService:
         self.index.put([DocumentInput(
             claim_id=claim.id, verdict_id=verdict.id, rating_id=verdict.rating_id, text=text,
             title=article.title if article else "", summary=verdict.summary,
-            published_at=verdict.published_at)])
+            published_at=verdict.published_at,
+            embedding=to_blob(self.encoder.encode([cm.clean(text)])[0]) if self.encoder else None)])
+
+    def reindex(self, *, everything: bool = False, batch: int = 256) -> int:
+        """Store the encoder's vector of published claims that lack one (or of all): how many."""
+        if self.encoder is None:
+            raise ConflictError("The sentence encoder is off or not installed "
+                                "(FACTCHECK_MATCHING_ENCODER, the `encoder` extra).")
+        done, after = 0, 0
+        while rows := self.index.without_embedding(after=after, limit=batch, everything=everything):
+            vectors = self.encoder.encode([cm.clean(text) for _, text in rows])
+            self.index.set_embeddings({i: to_blob(v) for (i, _), v in zip(rows, vectors, strict=True)})
+            done, after = done + len(rows), rows[-1][0]
+        return done
 
     def candidates(self, text: str, *, limit: int = CANDIDATES, stats: cm.Stats | None = None,
-                   most_words: int = MAX_QUERY_WORDS, common: int = COMMON_FLOOR) -> list[MatchDocument]:
+                   most_words: int = MAX_QUERY_WORDS, common: int = COMMON_FLOOR) -> list[Hit]:
         """The full-text stage alone: documents sharing the query's rarest words, database-ranked."""
         query = cm.Query.of(text)
         if not query.terms:
             return []
         stats = stats or self.index.stats(query.terms)
         words = self.index.query_words(text, stats, most=most_words, common=common)
-        return self.index.search(words, limit=limit, stats=stats)
+        return self.index.search([words], limit=limit, stats=stats,
+                                 embeddings=self.encoder is not None)[0]
 
     def match(self, text: str, *, limit: int = 5, exclude_claim_id: int | None = None,
-              candidates: int = CANDIDATES, most_words: int = MAX_QUERY_WORDS,
+              candidates: int | None = None, most_words: int = MAX_QUERY_WORDS,
               common: int = COMMON_FLOOR) -> list[Match]:
         """Published claims most like `text`, with match probabilities, best first."""
-        query = cm.Query.of(text)
-        if not query.terms:
-            return []
-        stats = self.index.stats(query.terms)
-        docs = [d for d in self.candidates(text, limit=candidates + 1, stats=stats,
-                                           most_words=most_words, common=common)
-                if d.claim_id != exclude_claim_id][:candidates]
-        by_id = {d.id: d for d in docs}
-        ranked = cm.rescore(query, [cm.Candidate(d.id, d.text, d.title, d.summary) for d in docs],
-                            stats)
-        return [Match(by_id[c.key], score) for c, score in ranked[:limit]]
+        if candidates is None:
+            candidates = ENCODER_CANDIDATES if self.encoder else CANDIDATES
+        ranked = self._rank([text], [exclude_claim_id], candidates=candidates,
+                            most_words=most_words, common=common)[0]
+        return [Match(hit, score) for hit, score in ranked[:limit]]
+
+    def _rank(self, texts: Sequence[str], exclude: Sequence[int | None], *, candidates: int,
+              most_words: int, common: int) -> list[list[tuple[Hit, float]]]:
+        """Each text's candidates re-scored, best first: one statistics query and one full-text
+        statement for all the texts, and (encoder on) one batch through the encoder.
+        """
+        queries = [cm.Query.of(t) for t in texts]
+        stats = self.index.stats({t for q in queries for t in q.terms})
+        words = [self.index.query_words(t, stats, most=most_words, common=common) if q.terms else []
+                 for t, q in zip(texts, queries, strict=True)]
+        found = self.index.search(words, limit=candidates + 1, stats=stats,
+                                  embeddings=self.encoder is not None)
+        hits = [[h for h in hs if h.claim_id != ex][:candidates]
+                for hs, ex in zip(found, exclude, strict=True)]
+        similarity = self._similarities(texts, hits) if self.encoder else None
+        ranked = []
+        for i, (query, these) in enumerate(zip(queries, hits, strict=True)):
+            scored = cm.rescore(query, [
+                cm.Candidate(h.id, h.text, h.title, h.summary,
+                             similarity=similarity[i][j] if similarity else None)
+                for j, h in enumerate(these)], stats)
+            by_id = {h.id: h for h in these}
+            ranked.append([(by_id[c.key], score) for c, score in scored])
+        return ranked
+
+    def _similarities(self, texts: Sequence[str], hits: Sequence[Sequence[Hit]]) -> list[list[float]]:
+        """Cosine between each text and each of its hits (hits not yet encoded are encoded here)."""
+        wanted = [i for i, these in enumerate(hits) if these]
+        missing = list(dict.fromkeys(h.text for these in hits for h in these if h.embedding is None))
+        vectors = self.encoder.encode([cm.clean(t) for t in [*(texts[i] for i in wanted), *missing]])
+        query_vector = dict(zip(wanted, vectors, strict=False))
+        late = dict(zip(missing, vectors[len(wanted):], strict=True))
+        return [[float(query_vector[i] @ (from_blob(h.embedding) if h.embedding is not None
+                                           else late[h.text])) for h in these] if these else []
+                for i, these in enumerate(hits)]
 
     # -- suggestions -------------------------------------------------------------------------------
 
@@ -130,37 +184,30 @@ class MatchingService:
         return self._suggest(claims)
 
     def _suggest(self, claims: Sequence[Claim]) -> list[MatchSuggestion]:
-        # An article's claims together: one statistics query, one document fetch, one insert.
-        queries = {c.id: cm.Query.of(c.exact) for c in claims}
-        stats = self.index.stats({t for q in queries.values() for t in q.terms})
-        limit = SUGGEST_PLAN["candidates"]
-        hits = {c.id: self.index.search_ids(
-            self.index.query_words(c.exact, stats, most=SUGGEST_PLAN["most_words"],
-                                   common=SUGGEST_PLAN["common"]),
-            limit=limit + 1, stats=stats) if queries[c.id].terms else [] for c in claims}
-        found = self.index.documents({i for ids in hits.values() for i in ids})
+        # An article's claims together: one statistics query, one full-text statement, one insert.
+        plan = ENCODER_SUGGEST_PLAN if self.encoder else SUGGEST_PLAN
+        ranked = self._rank([c.exact for c in claims], [c.id for c in claims], **plan)
+        likely = [c.id for c, scored in zip(claims, ranked, strict=True)
+                  if scored and scored[0][1] >= self.suggest_at]
+        if not likely:  # most new claims were never checked before
+            return []
         existing: dict[int, set[int]] = {}
         for claim_id, matched_id in self.db.execute(
                 select(MatchSuggestion.claim_id, MatchSuggestion.matched_claim_id)
-                .where(MatchSuggestion.claim_id.in_(queries))):
+                .where(MatchSuggestion.claim_id.in_(likely))):
             existing.setdefault(claim_id, set()).add(matched_id)
         made: list[tuple[Claim, MatchSuggestion]] = []
-        for claim in claims:
-            docs = [found[i] for i in hits[claim.id] if i in found and found[i].claim_id != claim.id][:limit]
-            ranked = cm.rescore(queries[claim.id],
-                                [cm.Candidate(d.id, d.text, d.title, d.summary) for d in docs], stats)
-            by_id = {d.id: d for d in docs}
+        for claim, scored in zip(claims, ranked, strict=True):
             first = True
-            for candidate, score in ranked[:MAX_SUGGESTIONS]:
-                doc = by_id[candidate.key]
-                if score < self.suggest_at or doc.claim_id in existing.get(claim.id, ()):
+            for hit, score in scored[:MAX_SUGGESTIONS]:
+                if score < self.suggest_at or hit.claim_id in existing.get(claim.id, ()):
                     continue
                 auto = (score >= self.auto_at and first and claim.status == ClaimStatus.candidate.value
                         and claim.duplicate_of_id is None)
                 first = False
                 made.append((claim, MatchSuggestion(
-                    claim_id=claim.id, matched_claim_id=doc.claim_id,
-                    matched_verdict_id=doc.verdict_id, score=round(score, 4),
+                    claim_id=claim.id, matched_claim_id=hit.claim_id,
+                    matched_verdict_id=hit.verdict_id, score=round(score, 4),
                     state="auto_linked" if auto else "suggested")))
         if not made:
             return []

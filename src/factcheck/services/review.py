@@ -94,6 +94,7 @@ def _note(value: str | None, name: str) -> str:
 class ReviewService:
     def __init__(self, db: Session, *, settings: Settings | None = None) -> None:
         self.db = db
+        self.settings = settings
         minutes = settings.lease_minutes if settings else Settings.model_fields["lease_minutes"].default
         self.lease = timedelta(minutes=minutes)
         self.audit = AuditService(db)
@@ -140,7 +141,7 @@ class ReviewService:
             "state": VerdictState.published.value, "approved_by_id": actor.id,
             "approved_at": now, "published_at": now, "feed_position": next_feed_position(self.db),
         })
-        MatchingService(self.db).index_verdict(verdict)  # "checked before"
+        MatchingService(self.db, settings=self.settings).index_verdict(verdict)  # "checked before"
         if previous is not None:
             event = "verdict.corrected"
             events.verdict_corrected(self.db, verdict, supersedes=previous)
