@@ -6,8 +6,9 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.analysis.anchoring import quote_selector
 from factcheck.analysis.claim_detector import ClaimDetector, SentenceResult
@@ -154,38 +155,74 @@ class IngestService:
         results = self.detector.detect(
             revision.text, published_at=published_at.date() if published_at else None
         )
-        sentences = [
-            Sentence(revision_id=revision.id, index=r.index, start=r.start, end=r.end, score=r.score)
-            for r in results
-        ]
-        self.db.add_all(sentences)
-        self.db.flush()
-        claims = [
-            self._claim(article, revision, sentence, result)
-            for sentence, result in zip(sentences, results, strict=True)
-            if result.is_claim
-        ]
-        self.db.add_all(claims)
-        self.db.flush()
+        # Bulk executemany INSERTs, then one SELECT per table for the ids, instead of the unit of
+        # work: an article has dozens of sentences and facts, and per-object bookkeeping cost more
+        # than the SQL. (INSERT ... RETURNING in parameter order runs row by row on SQLite.)
+        sentence_ids = self._insert_sentences(revision, results)
+        claimed = [(sentence_ids[r.index], r) for r in results if r.is_claim]
+        claims = self._insert_claims(article, revision, claimed)
         if self.settings.matching_enabled:  # "checked before": suggest earlier verdicts
             MatchingService(self.db, settings=self.settings).suggest_for_claims(claims)
         return claims
 
-    def _claim(
-        self, article: Article, revision: ArticleRevision, sentence: Sentence, result: SentenceResult
-    ) -> Claim:
-        quote = quote_selector(revision.text, result.start, result.end)
-        return Claim(
-            article_id=article.id, revision_id=revision.id, sentence_id=sentence.id,
-            status=ClaimStatus.candidate.value, origin="detector",
-            exact=quote.exact, prefix=quote.prefix, suffix=quote.suffix,
-            start=result.start, end=result.end, score=result.score,
-            kinds=list(result.kinds), reasons=list(result.reasons),
-            facts=[
-                Fact(kind=f.kind, text=f.text, start=f.start, end=f.end, value=f.value)
-                for f in result.facts
-            ],
+    def _insert_sentences(
+        self, revision: ArticleRevision, results: list[SentenceResult]
+    ) -> dict[int, int]:
+        """Sentence index → id."""
+        if not results:
+            return {}
+        self.db.execute(insert(Sentence.__table__), [
+            {"revision_id": revision.id, "index": r.index, "start": r.start, "end": r.end,
+             "score": r.score}
+            for r in results
+        ])
+        rows = self.db.execute(
+            select(Sentence.index, Sentence.id).where(Sentence.revision_id == revision.id)
         )
+        return {index: sentence_id for index, sentence_id in rows}
+
+    def _insert_claims(
+        self, article: Article, revision: ArticleRevision, claimed: list[tuple[int, SentenceResult]]
+    ) -> list[Claim]:
+        if not claimed:
+            return []
+        self.db.execute(insert(Claim.__table__), [
+            self._claim_row(article, revision, sentence_id, result) for sentence_id, result in claimed
+        ])
+        # Claims never overlap, so their order by start is the detector's order.
+        claims = list(self.db.scalars(
+            select(Claim).where(Claim.revision_id == revision.id).order_by(Claim.start)
+        ))
+        fact_rows = [
+            {"claim_id": claim.id, "kind": f.kind, "text": f.text, "start": f.start, "end": f.end,
+             "value": f.value}
+            for claim, (_, result) in zip(claims, claimed, strict=True)
+            for f in result.facts
+        ]
+        by_claim: dict[int, list[Fact]] = {claim.id: [] for claim in claims}
+        if fact_rows:
+            self.db.execute(insert(Fact.__table__), fact_rows)
+            facts = self.db.scalars(
+                select(Fact).join(Claim).where(Claim.revision_id == revision.id).order_by(Fact.start)
+            )
+            for fact in facts:
+                by_claim[fact.claim_id].append(fact)
+        for claim in claims:  # loaded already: callers read claim.facts without a query
+            set_committed_value(claim, "facts", by_claim[claim.id])
+        return claims
+
+    @staticmethod
+    def _claim_row(
+        article: Article, revision: ArticleRevision, sentence_id: int, result: SentenceResult
+    ) -> dict:
+        quote = quote_selector(revision.text, result.start, result.end)
+        return {
+            "article_id": article.id, "revision_id": revision.id, "sentence_id": sentence_id,
+            "status": ClaimStatus.candidate.value, "origin": "detector",
+            "exact": quote.exact, "prefix": quote.prefix, "suffix": quote.suffix,
+            "start": result.start, "end": result.end, "score": result.score,
+            "kinds": list(result.kinds), "reasons": list(result.reasons),
+        }
 
     def _claims(self, revision: ArticleRevision) -> list[Claim]:
         return list(
