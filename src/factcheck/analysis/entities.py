@@ -62,6 +62,9 @@ _NOT_ACRONYMS = {"I", "II", "III", "IV", "VI", "VII", "VIII", "IX", "XI", "OK", 
                  "A", "AD", "BC", "ID", "MR", "MS", "DR", "OF", "THE", "AND", "IT", "WE", "US"}
 
 
+_TOKEN = re.compile(r"\S+")
+
+
 def _norm(token: str) -> str:
     return token.lower().replace("–", "-").replace("—", "-")
 
@@ -106,7 +109,7 @@ def entity_candidates(text: str):
     table, first_names = gazetteer()
     for run in _RUN.finditer(text):
         tokens = [(m.start() + run.start(), m.end() + run.start(), m.group())
-                  for m in re.finditer(r"\S+", run.group())]
+                  for m in _TOKEN.finditer(run.group())]
         # A possessive ends a name: "Pakistan’s Supreme Court" is two entities.
         chunk: list[tuple[int, int, str]] = []
         for start, end, tok in tokens:

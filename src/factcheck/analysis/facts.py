@@ -98,6 +98,7 @@ def _resolve_month_day(month: int, day: int | None, year: int | None,
     return f"{year:04d}-{month:02d}-{day:02d}" if day else f"{year:04d}-{month:02d}"
 
 
+_NON_DIGIT = re.compile(r"\D")
 _DATE_HINT = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d[-/]\d|day\b|"
                         r"\b(?:[Ll]ast|[Tt]his|[Nn]ext) |[Tt]omorrow|\d0s\b")
 
@@ -113,7 +114,7 @@ def _date_candidates(text: str, published_at: dt.date | None):
             if name in ("mdy", "dmy", "my", "iso", "us", "m"):
                 raw_m = g["m"]
                 month = int(raw_m) if raw_m.isdigit() else _MONTHS[raw_m.lower().rstrip(".")]
-                day = int(re.sub(r"\D", "", g["d"])) if g.get("d") else None
+                day = int(_NON_DIGIT.sub("", g["d"])) if g.get("d") else None
                 year = int(g["y"]) if g.get("y") else None
                 if year is not None and year < 100:
                     year += 2000 if year < 50 else 1900
@@ -186,12 +187,15 @@ def _time_candidates(text: str):
         yield "time", m.start(), m.end(), value
 
 
+_COUNT_NOUN_AFTER = re.compile(
+    r"\s+(?!years?\b|was\b|has\b|is\b|as\b|this\b|its\b|his\b|elections?\b)[a-z]+s\b")
+
+
 def _year_candidates(text: str):
     for m in _YEAR_RE.finditer(text):
         # "2000 people" is a count, not a year.
         after = text[m.end():m.end() + 12]
-        if re.match(r"\s+(?!years?\b|was\b|has\b|is\b|as\b|this\b|its\b|his\b|elections?\b)[a-z]+s\b",
-                    after):
+        if _COUNT_NOUN_AFTER.match(after):
             continue
         yield "year", m.start(), m.end(), m.group("y")
 
@@ -201,13 +205,13 @@ _WORD = re.compile(r"[a-z]+")
 
 def extract_facts(text: str, *, published_at: dt.date | None = None) -> list[FactSpan]:
     """All typed spans in ``text``, non-overlapping, in order; offsets index ``text``."""
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # 1 where an accepted span already lies
     facts: list[FactSpan] = []
 
     def accept(candidates) -> None:
         for kind, start, end, value in sorted(candidates, key=lambda c: (c[1], -(c[2] - c[1]))):
-            if start < end and all(end <= s or start >= e for s, e in taken):
-                taken.append((start, end))
+            if start < end and taken.find(1, start, end) < 0:
+                taken[start:end] = b"\x01" * (end - start)
                 facts.append(FactSpan(kind, text[start:end], start, end, value))
 
     # Cheap word-set checks first: most sentences need only a few of the extractors.

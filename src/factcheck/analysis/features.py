@@ -119,6 +119,7 @@ _FACT_KIND_TO_CLAIM_KIND = {"date": "date", "time": "date", "year": "date", "qua
                             "percentage": "quantity", "money": "quantity"}
 _WORD = re.compile(r"\w+")
 _QUOTE = re.compile(r"[\"“][^\"”]{15,}[\"”]")
+_DIGITS = re.compile(r"\d[\d,.]*")
 
 
 @dataclass(frozen=True, slots=True)
@@ -199,7 +200,7 @@ def extract_features(text: str, *, published_at: dt.date | None = None) -> Sente
         add("shape:short", 0, len(stripped))
     elif len(words) >= 25:
         add("shape:long", 0, len(stripped))
-    digit = re.search(r"\d[\d,.]*", text)
+    digit = _DIGITS.search(text)
     if digit:
         add("shape:digit", digit.start(), digit.end())
     return SentenceFeatures(text, facts, tuple(markers),

@@ -53,16 +53,22 @@ _COUNT_SCALE = {"dozen": 12, "dozens": 12, "hundreds": 100, "thousands": 1_000,
                 "millions": 1_000_000, "billions": 1_000_000_000}
 
 
+_NUMBER_SPLIT = re.compile(r"[\s-]+")
+_DECIMAL = re.compile(r"\d+(?:\.\d+)?|\.\d+")
+_SPACES = re.compile(r"\s+")
+_SECOND_AS_TIME = re.compile(r"(?:\b(?:a|per|one|split)|\d)\s*$", re.I)
+
+
 def parse_number(text: str) -> float | None:
     """'80,000' → 80000, 'two' → 2, 'twenty-five' → 25, '2.5 billion' → 2.5e9, 'a dozen' → 12."""
-    words = re.split(r"[\s-]+", text.lower().replace(",", "").strip())
+    words = _NUMBER_SPLIT.split(text.lower().replace(",", "").strip())
     total, current, seen = 0.0, 0.0, False
     for w in words:
         if w in ("a", "and", ""):
             continue
         if w in _COUNT_SCALE:
             current, seen = max(current, 1) * _COUNT_SCALE[w], True
-        elif re.fullmatch(r"\d+(?:\.\d+)?|\.\d+", w):
+        elif _DECIMAL.fullmatch(w):
             current, seen = current + float(w), True
         elif w in _UNITS:
             current, seen = current + _UNITS[w], True
@@ -199,7 +205,7 @@ def quantity_candidates(text: str):
 
 
 def _with_unit(n: float, unit: str, cmp: str) -> str:
-    base = re.sub(r"\s+", " ", unit).rstrip("s") if unit not in ("feet",) else "feet"
+    base = _SPACES.sub(" ", unit).rstrip("s") if unit not in ("feet",) else "feet"
     base = {"centurie": "century"}.get(base, base)
     if base in _TIME_UNITS:
         return f"{cmp}{_fmt(n * _TIME_UNIT_FACTOR.get(base, 1))} {_TIME_UNITS[base]}"
@@ -212,7 +218,7 @@ def ordinal_candidates(text: str):
             yield "ordinal", m.start(), m.end(), m.group("n")
             continue
         word = m.group("w").lower()
-        if word == "second" and re.search(r"(?:\b(?:a|per|one|split)|\d)\s*$", text[:m.start()], re.I):
+        if word == "second" and _SECOND_AS_TIME.search(text[:m.start()]):
             continue
         parts = word.split("-")
         value = _ORDINAL_WORDS[parts[-1]] + (_TENS[parts[0]] if len(parts) == 2 else 0)
