@@ -12,7 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from factcheck import __version__
 from factcheck.api import router as api
-from factcheck.db import make_engine, make_session_factory
+from factcheck.db import make_engine, make_read_session_factory, make_session_factory
 from factcheck.paths import STATIC_DIR
 from factcheck.settings import Settings, get_settings
 from factcheck.worker import start_background_worker, stop_background_worker
@@ -52,6 +52,7 @@ def create_app(settings: Settings | None = None, *, engine: Engine | None = None
     app.state.settings = settings
     app.state.engine = engine or make_engine(settings.database_url)
     app.state.session_factory = make_session_factory(app.state.engine)
+    app.state.read_session_factory = make_read_session_factory(app.state.engine)
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR), name="static")
     errors.install(app)

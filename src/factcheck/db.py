@@ -58,3 +58,19 @@ def _configure_sqlite(engine: Engine) -> None:
 
 def make_session_factory(engine: Engine) -> sessionmaker[Session]:
     return sessionmaker(bind=engine, expire_on_commit=False)
+
+
+def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
+    """Sessions for one-statement reads on hot API routes (api/reads.py).
+
+    PostgreSQL: a small pool of autocommit connections without pre-ping, so a read is one round
+    trip (no ping, BEGIN or COMMIT), and a statement timeout, as the read runs on the event loop.
+    SQLite: the same engine, beginning deferred so a read never queues behind a writer.
+    """
+    if engine.dialect.name != "postgresql":
+        return make_session_factory(engine.execution_options(read_only=True))
+    reads = create_engine(
+        engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=2, max_overflow=8,
+        pool_timeout=5, connect_args={"options": "-c statement_timeout=2000"},
+    )
+    return make_session_factory(reads)

@@ -14,6 +14,13 @@ ALL_SCOPES = sorted(SCOPES)
 
 
 @pytest.fixture
+def app(app):
+    """Reads outside the request's transaction (api/reads.py) join the test's transaction too."""
+    app.state.read_session_factory = app.state.session_factory
+    return app
+
+
+@pytest.fixture
 def make_token(db) -> Callable[..., dict[str, str]]:
     """`make_token(["verdicts:read"], user=None)` → Authorization headers for a fresh token."""
 

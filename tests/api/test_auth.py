@@ -10,7 +10,9 @@ from sqlalchemy import func, select
 from factcheck.api.rate_limit import RateLimiter
 from factcheck.exceptions import AuthenticationError, PermissionDenied, ValidationError
 from factcheck.models import ApiToken, utcnow
-from factcheck.services.api_tokens import ApiTokenService, hash_secret
+from factcheck.services.api_tokens import (
+    TOKEN_CACHE_SECONDS, ApiTokenService, TokenCache, TokenGrant, hash_secret,
+)
 from tests import factories
 
 URL = "/api/v1/articles/cms-1"
@@ -152,3 +154,82 @@ def test_ping_needs_no_token(client):
     response = client.get("/api/v1/ping")
     assert response.status_code == 200
     assert response.json() == {"status": "ok"}
+
+
+# -- the per-process token cache ----------------------------------------------------------------
+
+
+@pytest.fixture
+def clock(app) -> list[float]:
+    """The token cache's clock, moved by hand."""
+    now = [0.0]
+    app.state.api_token_cache = TokenCache(clock=lambda: now[0])
+    return now
+
+
+def test_a_revocation_takes_effect_once_the_cache_bound_has_passed(client, db, clock, make_token):
+    headers = make_token(["articles:read"])
+    assert client.get(URL, headers=headers).status_code == 404  # authenticated; no such article
+    token = db.scalars(select(ApiToken)).one()
+    ApiTokenService(db).revoke(token.id, system=True)
+    db.flush()
+    assert client.get(URL, headers=headers).status_code == 404, "trusted until the bound"
+    clock[0] += TOKEN_CACHE_SECONDS
+    assert_error(client.get(URL, headers=headers), 401, "unauthenticated")
+
+
+def test_a_cached_token_still_expires_on_time(client, db, clock, make_token, monkeypatch):
+    headers = make_token(["articles:read"])
+    token = db.scalars(select(ApiToken)).one()
+    token.expires_at = utcnow() + timedelta(hours=1)
+    db.flush()
+    assert client.get(URL, headers=headers).status_code == 404
+    later = utcnow() + timedelta(hours=2)
+    monkeypatch.setattr("factcheck.api.auth.utcnow", lambda: later)
+    error = assert_error(client.get(URL, headers=headers), 401, "unauthenticated")
+    assert "expired" in error["message"]
+
+
+def test_a_cached_personal_token_stops_when_its_user_is_deactivated(client, db, clock, make_token):
+    user = factories.UserFactory(role="editor")
+    headers = make_token(["articles:read"], user=user)
+    assert client.get(URL, headers=headers).status_code == 404
+    user.is_active = False
+    db.flush()
+    assert_error(client.get(URL, headers=headers), 401, "unauthenticated")
+
+
+def test_last_used_is_written_when_the_token_is_read_again_not_per_request(client, db, clock, make_token):
+    headers = make_token(["articles:read"])
+    token = db.scalars(select(ApiToken)).one()
+    assert client.get(URL, headers=headers).status_code == 404
+    db.refresh(token)
+    assert token.last_used_at is not None
+    long_ago = utcnow() - timedelta(hours=1)
+    token.last_used_at = long_ago
+    db.flush()
+    for _ in range(3):
+        assert client.get(URL, headers=headers).status_code == 404
+    db.refresh(token)
+    assert token.last_used_at == long_ago, "served from the cache: no write"
+    clock[0] += TOKEN_CACHE_SECONDS
+    assert client.get(URL, headers=headers).status_code == 404
+    db.refresh(token)
+    assert token.last_used_at > long_ago
+
+
+def test_a_wrong_token_is_never_cached_and_a_new_one_works_at_once(client, app, clock, make_token):
+    assert_error(client.get(URL, headers={"Authorization": "Bearer fc_00000000_nope"}), 401,
+                 "unauthenticated")
+    assert client.get(URL, headers=make_token(["articles:read"])).status_code == 404
+    assert len(app.state.api_token_cache._items) == 1
+
+
+def test_the_cache_forgets_its_oldest_token_when_full():
+    cache = TokenCache(size=2)
+    grants = [TokenGrant(token_id=i, name=str(i), scopes=("detect",), user_id=None, expires_at=None)
+              for i in range(3)]
+    for i, grant in enumerate(grants):
+        cache.put(f"digest-{i}", grant)
+    assert cache.get("digest-0") is None
+    assert [cache.get(f"digest-{i}") for i in (1, 2)] == grants[1:]

@@ -151,3 +151,51 @@ def test_renaming_a_rating_changes_the_cached_body(client, db, reader, publish, 
     after = verdicts(client, reader)
     assert after.headers["ETag"] != before.headers["ETag"]
     assert after.json()["verdicts"][0]["rating"]["label"] == "Wrong"
+
+
+@pytest.fixture
+def other_process(settings, engine, connection):
+    """A second app, as another worker process would be: its own caches, the same database."""
+    from fastapi.testclient import TestClient
+    from sqlalchemy.orm import Session
+
+    from factcheck.app import create_app
+
+    app = create_app(settings, engine=engine)
+    app.state.session_factory = app.state.read_session_factory = lambda: Session(
+        bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    with TestClient(app) as client:
+        yield client
+
+
+def test_a_publish_shows_on_the_next_request_of_every_process(client, other_process, db, reader, publish,
+                                                              correct):
+    _, (first, second, _) = article_with_claims(EMOJI_TEXT)
+    publish(first)
+    for process in (client, other_process):
+        assert [v["claim_id"] for v in verdicts(process, reader).json()["verdicts"]] == [first.id]
+    publish(second)  # by another session, as the desk's web process would
+    for process in (client, other_process):
+        assert [v["claim_id"] for v in verdicts(process, reader).json()["verdicts"]] == [first.id, second.id]
+    corrected = correct(first)
+    for process in (client, other_process):
+        assert verdicts(process, reader).json()["verdicts"][0]["id"] == corrected.id
+
+
+def test_a_publish_on_another_article_leaves_the_body_and_its_etag_unchanged(client, db, reader, publish):
+    _, (claim, *_) = article_with_claims(EMOJI_TEXT)
+    _, (elsewhere, *_) = article_with_claims(EMOJI_TEXT, external_id="cms-2")
+    publish(claim)
+    before = verdicts(client, reader)
+    publish(elsewhere)
+    after = verdicts(client, {**reader, "If-None-Match": before.headers["ETag"]})
+    assert after.status_code == 304
+
+
+def test_an_article_title_change_changes_the_cached_body(client, db, reader, publish):
+    article, (claim, *_) = article_with_claims(EMOJI_TEXT)
+    publish(claim)
+    assert verdicts(client, reader).json()["article"]["title"] != "New headline"
+    article.title = "New headline"
+    db.flush()
+    assert verdicts(client, reader).json()["article"]["title"] == "New headline"

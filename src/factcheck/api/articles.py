@@ -5,10 +5,13 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import APIRouter, Path, Request
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from factcheck.api.auth import ArticlesRead, ArticlesWrite, VerdictsRead
-from factcheck.api.caching import body_cache, render_json, respond
+from factcheck.api.caching import BodyCache, RenderedBody, body_cache, render_json, respond
+from factcheck.api.reads import read
 from factcheck.api.responses import (
     AUTH_ERRORS, ArticleVerdictsOut, ArticleWithClaims, IngestOut, error_responses,
 )
@@ -17,6 +20,7 @@ from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.presenters import claimreview, verdict_api
 from factcheck.services.ingest import IngestService
 from factcheck.services.publishing import PublishingService
+from factcheck.settings import Settings
 
 router = APIRouter(tags=["articles"])
 
@@ -83,19 +87,31 @@ def get_article(
                **error_responses(*AUTH_ERRORS, 404, 422)},
     summary="Published verdicts on the article's current revision, with text anchors",
 )
-def get_article_verdicts(
+async def get_article_verdicts(
     external_id: ExternalIdPath, request: Request, db: DbSession, settings: SettingsDep,
     principal: VerdictsRead,
 ) -> Response:
+    # A site polls this: each request pays one cheap read (exact across processes), and the body
+    # is rendered once per change, per process.
+    key = ("verdicts", await read(request, lambda s: PublishingService(s).article_fingerprint(external_id)))
+    cache = body_cache(request)
+    rendered = cache.get(key)
+    if rendered is None:
+        rendered = await run_in_threadpool(_render_article_verdicts, db, settings, external_id, cache)
+    return respond(request, rendered)
+
+
+def _render_article_verdicts(db: Session, settings: Settings, external_id: str, cache: BodyCache) -> RenderedBody:
+    """Cached under the fingerprint read before rendering, if it still holds after (else a publish
+    landed in between, and the next request renders again)."""
     service = PublishingService(db)
-
-    def render():  # type: ignore[no-untyped-def]
-        data = service.article_verdicts(external_id)
-        return render_json(verdict_api.article_verdicts_json(
-            data, url_for_claim=lambda claim_id: claimreview.review_url(settings, claim_id)))
-
-    key = ("verdicts", service.article_fingerprint(external_id))
-    return respond(request, body_cache(request).get_or_render(key, render))
+    before = service.article_fingerprint(external_id)
+    rendered = render_json(verdict_api.article_verdicts_json(
+        service.article_verdicts(external_id),
+        url_for_claim=lambda claim_id: claimreview.review_url(settings, claim_id)))
+    if service.article_fingerprint(external_id) == before:
+        cache.put(("verdicts", before), rendered)
+    return rendered
 
 
 @router.get(

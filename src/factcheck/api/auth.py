@@ -1,19 +1,26 @@
-"""Bearer-token authentication for the API: 401 without a live token, 403 without the scope, 429 over the limit."""
+"""Bearer-token authentication for the API: 401 without a live token, 403 without the scope, 429 over the limit.
+
+A token seen in the last TOKEN_CACHE_SECONDS is not read again: a client token then costs no
+database work at all (a personal token still loads its user, so deactivation is immediate).
+"""
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Annotated
 
 from fastapi import Depends, Request, Security
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+from sqlalchemy.orm import Session
+from starlette.concurrency import run_in_threadpool
 
 from factcheck.api.rate_limit import RateLimiter
 from factcheck.dependencies import DbSession
 from factcheck.exceptions import AuthenticationError, PermissionDenied, RateLimitedError
-from factcheck.models import User
-from factcheck.services.api_tokens import ApiTokenService, has_scope
+from factcheck.models import User, utcnow
+from factcheck.services.api_tokens import ApiTokenService, TokenCache, TokenGrant, has_scope, hash_secret
 
 bearer = HTTPBearer(
     auto_error=False,
@@ -41,23 +48,72 @@ def rate_limiter(request: Request) -> RateLimiter:
     return limiter
 
 
-def authenticate(
+def token_cache(request: Request) -> TokenCache:
+    cache = getattr(request.app.state, "api_token_cache", None)
+    if cache is None:
+        cache = request.app.state.api_token_cache = TokenCache()
+    return cache
+
+
+def _lookups(request: Request) -> dict[str, asyncio.Task[TokenGrant]]:
+    lookups = getattr(request.app.state, "api_token_lookups", None)
+    if lookups is None:
+        lookups = request.app.state.api_token_lookups = {}
+    return lookups
+
+
+async def token_grant(request: Request, secret: str) -> TokenGrant:
+    """The cached grant, or one lookup per process however many requests arrive with the token at once."""
+    cache, digest = token_cache(request), hash_secret(secret)
+    grant = cache.get(digest)
+    if grant is not None:
+        return grant
+    pending = _lookups(request)
+    task = pending.get(digest)
+    if task is None:
+        task = pending[digest] = asyncio.ensure_future(
+            run_in_threadpool(_look_up, request.app.state.session_factory, secret))
+        task.add_done_callback(lambda done: _settle(done, cache, digest, pending))
+    return await asyncio.shield(task)  # a client that hangs up does not cancel the others' lookup
+
+
+def _look_up(session_factory: Callable[[], Session], secret: str) -> TokenGrant:
+    # Its own short transaction: the last_used_at write never waits for a request to finish.
+    with session_factory() as db:
+        grant = ApiTokenService(db).grant(secret)
+        db.commit()
+    return grant
+
+
+def _settle(task: asyncio.Task[TokenGrant], cache: TokenCache, digest: str,
+            pending: dict[str, asyncio.Task[TokenGrant]]) -> None:
+    pending.pop(digest, None)
+    if not task.cancelled() and task.exception() is None:
+        cache.put(digest, task.result())
+
+
+async def authenticate(
     request: Request,
     db: DbSession,
     credentials: Annotated[HTTPAuthorizationCredentials | None, Security(bearer)],
 ) -> ApiPrincipal:
     if credentials is None:
         raise AuthenticationError("This needs an API token: send `Authorization: Bearer <token>`.")
-    if "\x00" in credentials.credentials or not credentials.credentials.isascii():
+    secret = credentials.credentials
+    if "\x00" in secret or not secret.isascii():
         raise AuthenticationError("The bearer token is malformed.")
-    token, user = ApiTokenService(db).authenticate(credentials.credentials)
-    retry_after = rate_limiter(request).hit(token.id)
+    token = await token_grant(request, secret)
+    token.check_not_expired(utcnow())
+    user = None
+    if token.user_id is not None:
+        user = await run_in_threadpool(ApiTokenService(db).active_user, token.user_id)
+    retry_after = rate_limiter(request).hit(token.token_id)
     if retry_after is not None:
         raise RateLimitedError(
             f"Over the limit of {rate_limiter(request).limit} requests a minute for this token.",
             retry_after=retry_after,
         )
-    return ApiPrincipal(token_id=token.id, name=token.name, scopes=list(token.scopes), user=user)
+    return ApiPrincipal(token_id=token.token_id, name=token.name, scopes=list(token.scopes), user=user)
 
 
 def require_scope(scope: str) -> Callable[..., ApiPrincipal]:

@@ -6,7 +6,7 @@ import hashlib
 import json
 import threading
 from collections import OrderedDict
-from collections.abc import Callable, Hashable
+from collections.abc import Hashable
 from typing import Any
 
 from fastapi import Request
@@ -38,18 +38,19 @@ class BodyCache:
         self._items: OrderedDict[Hashable, RenderedBody] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get_or_render(self, key: Hashable, render: Callable[[], RenderedBody]) -> RenderedBody:
+    def get(self, key: Hashable) -> RenderedBody | None:
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
-                return hit
-        rendered = render()
+            return hit
+
+    def put(self, key: Hashable, rendered: RenderedBody) -> None:
         with self._lock:
             self._items[key] = rendered
+            self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
-        return rendered
 
 
 def body_cache(request: Request) -> BodyCache:

@@ -1,18 +1,21 @@
 """API tokens: issue (the secret is shown once, only its SHA-256 is kept), list, revoke, authenticate.
 
-Client tokens (a CMS) carry scopes only; personal tokens also act with their user's role.
+Client tokens (a CMS) carry scopes only; personal tokens also act with their user's role. Each app
+process keeps what a token grants for TOKEN_CACHE_SECONDS, so a revocation takes effect within that.
 """
 
 from __future__ import annotations
 
 import hashlib
 import secrets
-from collections.abc import Iterable
+import time
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.exceptions import AuthenticationError, NotFoundError, ValidationError
 from factcheck.models import ApiToken, Role, User, utcnow
@@ -33,6 +36,10 @@ TOKEN_PREFIX = "fc"
 # Writing last_used_at on every request would turn each read into a write.
 LAST_USED_RESOLUTION = timedelta(minutes=1)
 MAX_EXPIRES_DAYS = 3650
+# How long a process trusts what it read about a token: a revocation, a scope change or a deleted
+# token takes effect within this many seconds (expiry and a deactivated user take effect at once).
+TOKEN_CACHE_SECONDS = 5.0
+TOKEN_CACHE_SIZE = 1024
 
 
 def hash_secret(secret: str) -> str:
@@ -49,6 +56,57 @@ def has_scope(scopes: Iterable[str], scope: str) -> bool:
 class IssuedToken:
     token: ApiToken
     secret: str  # shown once; never stored
+
+
+@dataclass(frozen=True)
+class TokenGrant:
+    """What a live token allows, copied out of its row: safe to keep between requests."""
+
+    token_id: int
+    name: str
+    scopes: tuple[str, ...]
+    user_id: int | None
+    expires_at: datetime | None
+
+    @classmethod
+    def of(cls, token: ApiToken) -> TokenGrant:
+        return cls(token_id=token.id, name=token.name, scopes=tuple(token.scopes),
+                   user_id=token.user_id, expires_at=token.expires_at)
+
+    def check_not_expired(self, now: datetime) -> None:
+        if self.expires_at is not None and self.expires_at <= now:
+            raise AuthenticationError("The bearer token has expired.")
+
+
+class TokenCache:
+    """Per process: the grant of each recently seen live token, by the SHA-256 of its secret.
+
+    Only tokens that authenticated are kept (a new token works at once, a wrong one is never
+    remembered); an entry older than `ttl` seconds is read again, which also writes last_used_at
+    (at most once per LAST_USED_RESOLUTION). Used from the event loop only.
+    """
+
+    def __init__(self, ttl: float = TOKEN_CACHE_SECONDS, *, size: int = TOKEN_CACHE_SIZE,
+                 clock: Callable[[], float] = time.monotonic) -> None:
+        self.ttl = ttl
+        self.size = size
+        self.clock = clock
+        self._items: dict[str, tuple[float, TokenGrant]] = {}
+
+    def get(self, digest: str) -> TokenGrant | None:
+        item = self._items.get(digest)
+        if item is None:
+            return None
+        if self.clock() - item[0] >= self.ttl:
+            del self._items[digest]
+            return None
+        return item[1]
+
+    def put(self, digest: str, grant: TokenGrant) -> None:
+        self._items.pop(digest, None)
+        while len(self._items) >= self.size:
+            del self._items[next(iter(self._items))]  # the oldest: dicts keep insertion order
+        self._items[digest] = (self.clock(), grant)
 
 
 class ApiTokenService:
@@ -131,15 +189,36 @@ class ApiTokenService:
             raise AuthenticationError("The bearer token has been revoked.")
         if token.expires_at is not None and token.expires_at <= now:
             raise AuthenticationError("The bearer token has expired.")
-        user = None
-        if token.user_id is not None:
-            user = self.db.get(User, token.user_id)
-            if user is None or not user.is_active:
-                raise AuthenticationError("The token's user is deactivated.")
+        user = self.active_user(token.user_id) if token.user_id is not None else None
         if token.last_used_at is None or now - token.last_used_at >= LAST_USED_RESOLUTION:
-            token.last_used_at = now
-            self.db.flush()
+            self._touch(token, now)
         return token, user
+
+    def grant(self, secret: str) -> TokenGrant:
+        """authenticate(), keeping only what a cache may hold (the user is checked per request)."""
+        token, _user = self.authenticate(secret)
+        return TokenGrant.of(token)
+
+    def active_user(self, user_id: int) -> User:
+        """The user a personal token acts as; AuthenticationError once they are deactivated."""
+        user = self.db.get(User, user_id)
+        if user is None or not user.is_active:
+            raise AuthenticationError("The token's user is deactivated.")
+        return user
+
+    def _touch(self, token: ApiToken, now: datetime) -> None:
+        """Write last_used_at, unless another transaction is writing it right now (SKIP LOCKED):
+        the first requests of a busy token never queue on its row."""
+        free = (select(ApiToken.id).where(ApiToken.id == token.id)
+                .with_for_update(skip_locked=True).scalar_subquery())
+        self.db.execute(
+            update(ApiToken)
+            .where(ApiToken.id == free, or_(ApiToken.last_used_at.is_(None),
+                                            ApiToken.last_used_at <= now - LAST_USED_RESOLUTION))
+            .values(last_used_at=now)
+            .execution_options(synchronize_session=False)
+        )
+        set_committed_value(token, "last_used_at", now)
 
     def _authorize(self, actor: User | None, system: bool) -> None:
         if not system:

@@ -10,7 +10,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from factcheck.exceptions import NotFoundError
@@ -65,6 +65,29 @@ class FeedPage:
     bounds: ScaleBounds
 
 
+def _fingerprint_statement() -> Select:
+    """Built once: one row by a unique index, and index-only subqueries.
+
+    A verdict becomes visible (published, or superseded by a correction) only in ReviewService.approve,
+    which always hands out a new, larger feed position, and a published version is never edited: so
+    the highest feed position in the whole feed changes whenever any article's visible verdicts do.
+    Coarser than per article (a publish anywhere re-renders each cached article once), but exact and
+    one indexed row. Claims move only with a new revision; ratings change their updated_at.
+    """
+    return select(
+        Article.id.label("article_id"),
+        Article.updated_at.label("updated_at"),
+        select(ArticleRevision.id).where(ArticleRevision.article_id == Article.id)
+        .order_by(ArticleRevision.number.desc()).limit(1).scalar_subquery().label("revision_id"),
+        select(func.max(Verdict.feed_position)).scalar_subquery().label("feed_position"),
+        select(func.max(Rating.updated_at)).scalar_subquery().label("scale_updated_at"),
+        select(func.count(Rating.id)).scalar_subquery().label("scale_size"),
+    ).where(Article.external_id == bindparam("external_id"))
+
+
+_FINGERPRINT = _fingerprint_statement()
+
+
 class PublishingService:
     def __init__(self, db: Session) -> None:
         self.db = db
@@ -98,27 +121,12 @@ class PublishingService:
         return article, revision, claims
 
     def article_fingerprint(self, external_id: str) -> tuple[object, ...]:
-        """A cheap key (two indexed queries) that changes whenever the article's published verdicts,
-        its current revision or the rating scale change: what a cached body depends on."""
-        latest = (
-            select(ArticleRevision.id).where(ArticleRevision.article_id == Article.id)
-            .order_by(ArticleRevision.number.desc()).limit(1).scalar_subquery()
-        )
-        row = self.db.execute(
-            select(Article.id, Article.updated_at, latest).where(Article.external_id == external_id)
-        ).one_or_none()
-        if row is None or row[2] is None:
+        """A key that changes whenever the article's visible verdicts, its current revision or the
+        rating scale change: what a cached body depends on. One cheap statement, one round trip."""
+        row = self.db.execute(_FINGERPRINT, {"external_id": external_id}).one_or_none()
+        if row is None or row.revision_id is None:
             self.article(external_id)  # raises the right NotFoundError
-        article_id, updated_at, revision_id = row  # type: ignore[misc]
-        scale = select(func.max(Rating.updated_at), func.count(Rating.id)).subquery()
-        stats = self.db.execute(
-            select(func.max(Verdict.feed_position), func.count(Verdict.id),
-                   select(scale.c[0]).scalar_subquery(), select(scale.c[1]).scalar_subquery())
-            .select_from(Verdict)
-            .join(Claim, Claim.id == Verdict.claim_id)
-            .where(Claim.revision_id == revision_id, Verdict.state.in_(VISIBLE))
-        ).one()
-        return (article_id, updated_at, revision_id, *stats)
+        return tuple(row)  # type: ignore[arg-type]
 
     def article_verdicts(self, external_id: str) -> ArticleVerdicts:
         """Visible verdicts on the anchored claims of the article's current revision."""
