@@ -13,6 +13,7 @@ from factcheck.analysis.entities import entity_candidates, gazetteer
 from factcheck.analysis.quantities import (
     ORDINAL_HINTS,
     QUANTITY_HINTS,
+    has_digit,
     lower_keep_offsets,
     money_candidates,
     ordinal_candidates,
@@ -99,12 +100,23 @@ def _resolve_month_day(month: int, day: int | None, year: int | None,
 
 
 _NON_DIGIT = re.compile(r"\D")
-_DATE_HINT = re.compile(r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\d[-/]\d|day\b|"
-                        r"\b(?:[Ll]ast|[Tt]his|[Nn]ext) |[Tt]omorrow|\d0s\b")
+# Whether a sentence can hold a date at all: a month, "day", "last/this/next ", "tomorrow",
+# "3/4" or "1990s". Substring tests first, then regexes that start with a literal (one regex
+# alternating all of these scanned every position, and cost more than the date patterns).
+_MONTH_OR_RELATIVE = re.compile(
+    r"\b(?:Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)|\b(?:[Ll]ast|[Tt]his|[Nn]ext) ")
+_NUMERIC_DATE = re.compile(r"\d[-/]\d|\d0s\b")
+_DAY_END = re.compile(r"day\b")
+
+
+def _mentions_date(text: str) -> bool:
+    return bool(("day" in text and _DAY_END.search(text))
+                or "tomorrow" in text or "Tomorrow" in text
+                or _MONTH_OR_RELATIVE.search(text) or _NUMERIC_DATE.search(text))
 
 
 def _date_candidates(text: str, published_at: dt.date | None):
-    if not _DATE_HINT.search(text):
+    if not _mentions_date(text):
         return
     for name, rx in _DATE_PATTERNS:
         for m in rx.finditer(text):
@@ -215,7 +227,7 @@ def extract_facts(text: str, *, published_at: dt.date | None = None) -> list[Fac
                 facts.append(FactSpan(kind, text[start:end], start, end, value))
 
     # Cheap word-set checks first: most sentences need only a few of the extractors.
-    digits = any(c.isdigit() for c in text)
+    digits = has_digit(text)
     words = set(_WORD.findall(lower_keep_offsets(text)))
     accept(money_candidates(text))
     accept(percent_candidates(text))

@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from factcheck.analysis.facts import FactSpan, extract_facts
+from factcheck.analysis.quantities import has_digit
 
 CLAIM_KINDS = ("date", "quantity", "attribution", "event", "comparison", "causal", "prediction", "law")
 
@@ -174,7 +175,7 @@ def extract_features(text: str, *, published_at: dt.date | None = None) -> Sente
     for fact in facts:
         add(f"fact:{fact.kind}", fact.start, fact.end)
     kinds = {_FACT_KIND_TO_CLAIM_KIND[f.kind] for f in facts if f.kind in _FACT_KIND_TO_CLAIM_KIND}
-    if any(f.kind == "number" and any(c.isdigit() for c in f.text) for f in facts):
+    if any(f.kind == "number" and has_digit(f.text) for f in facts):
         kinds.add("quantity")
     lowered = text.lower()
     if len(lowered) != len(text):  # a few characters change length when lower-cased

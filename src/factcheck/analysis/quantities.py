@@ -129,8 +129,30 @@ def _comparator(text: str, start: int) -> tuple[str, str, int]:
     return raw, _COMPARATORS[" ".join(raw.lower().split())], m.start()
 
 
+# The same test as _MONEY_HINT for ASCII text (most sentences), without a case-insensitive regex.
+_MONEY_WORDS = ("dollar", "euro", "rupee", "yuan", "sterling", "ruble", "rouble")
+_MONEY_CODE = re.compile(r"\b(?:usd|eur|gbp|inr|pkr|rs|yen)\b")
+_ASCII_DIGIT = re.compile(r"[0-9]")
+
+
+def _mentions_money(text: str) -> bool:
+    if not text.isascii():
+        return _MONEY_HINT.search(text) is not None
+    if "$" in text:
+        return True
+    lowered = text.lower()
+    return any(word in lowered for word in _MONEY_WORDS) or _MONEY_CODE.search(lowered) is not None
+
+
+def has_digit(text: str) -> bool:
+    """Whether any character is a digit (str.isdigit), by one regex search for ASCII text."""
+    if text.isascii():
+        return _ASCII_DIGIT.search(text) is not None
+    return any(c.isdigit() for c in text)
+
+
 def money_candidates(text: str):
-    if not _MONEY_HINT.search(text):
+    if not _mentions_money(text):
         return
     for m in _MONEY_PRE.finditer(text):
         n = parse_number(m.group("num"))
