@@ -9,9 +9,9 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from factcheck.analysis.checkworthiness_model import Scorer, default_scorer
+from factcheck.analysis.checkworthiness_model import Scored, Scorer, default_scorer
 from factcheck.analysis.facts import FactSpan
-from factcheck.analysis.features import extract_features
+from factcheck.analysis.features import SentenceFeatures, extract_features
 
 __all__ = ["DEFAULT_THRESHOLD", "HIGH_PRIORITY_THRESHOLD", "ClaimDetector", "FactSpan",
            "SentenceResult"]
@@ -78,23 +78,29 @@ class ClaimDetector:
     def score_sentences(self, sentences: list[str], *,
                         published_at: dt.date | None = None) -> list[SentenceResult]:
         """Score ready-made sentences; offsets are relative to each sentence."""
-        results = []
-        for index, sentence in enumerate(sentences):
+        items = []
+        for sentence in sentences:
             stripped = sentence.strip()
             start = len(sentence) - len(sentence.lstrip()) if stripped else 0
-            results.append(self._score_one(index, sentence, start, start + len(stripped), published_at))
-        return results
+            items.append((sentence, start, start + len(stripped)))
+        return self._score_all(items, published_at)
 
     def _score_spans(self, text: str, spans: Iterable[tuple[int, int]],
                      published_at: dt.date | None) -> list[SentenceResult]:
-        return [self._score_one(i, text, start, end, published_at)
-                for i, (start, end) in enumerate(spans)]
+        return self._score_all([(text, start, end) for start, end in spans], published_at)
 
-    def _score_one(self, index: int, text: str, start: int, end: int,
-                   published_at: dt.date | None) -> SentenceResult:
-        sentence = text[start:end]
-        features = extract_features(sentence, published_at=published_at)
-        scored = self.scorer.score(features)
+    def _score_all(self, items: list[tuple[str, int, int]],
+                   published_at: dt.date | None) -> list[SentenceResult]:
+        features = [extract_features(text[start:end], published_at=published_at)
+                    for text, start, end in items]
+        batch = getattr(self.scorer, "score_batch", None)  # e.g. the encoder scorer: one call
+        scores = batch(features) if batch else [self.scorer.score(f) for f in features]
+        return [self._result(index, start, end, f, scored) for index, ((_, start, end), f, scored)
+                in enumerate(zip(items, features, scores))]
+
+    def _result(self, index: int, start: int, end: int, features: SentenceFeatures,
+                scored: Scored) -> SentenceResult:
+        sentence = features.text
         reasons = tuple(reason for reason, _ in scored.contributions[:MAX_REASONS])
         return SentenceResult(
             index=index,
