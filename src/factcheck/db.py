@@ -63,14 +63,15 @@ def make_session_factory(engine: Engine) -> sessionmaker[Session]:
 def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions for one-statement reads on hot API routes (api/reads.py).
 
-    PostgreSQL: a small pool of autocommit connections without pre-ping, so a read is one round
-    trip (no ping, BEGIN or COMMIT), and a statement timeout, as the read runs on the event loop.
-    SQLite: the same engine, beginning deferred so a read never queues behind a writer.
+    PostgreSQL: a pool of autocommit connections without pre-ping, so a read is one round trip (no
+    ping, BEGIN or COMMIT; api/reads.py retries a read that meets a dropped connection). As many as
+    the thread pool has threads. SQLite: the same engine, beginning deferred so a read never queues
+    behind a writer.
     """
     if engine.dialect.name != "postgresql":
         return make_session_factory(engine.execution_options(read_only=True))
     reads = create_engine(
-        engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=2, max_overflow=8,
-        pool_timeout=5, connect_args={"options": "-c statement_timeout=2000"},
+        engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=5, max_overflow=35,
+        pool_timeout=15,
     )
     return make_session_factory(reads)

@@ -7,7 +7,7 @@ from collections.abc import Callable
 import pytest
 
 from factcheck.models import Claim, Rating, User, Verdict
-from factcheck.services.api_tokens import SCOPES, ApiTokenService
+from factcheck.services.api_tokens import SCOPES, ApiTokenService, TokenCache
 from tests import factories
 
 ALL_SCOPES = sorted(SCOPES)
@@ -15,8 +15,11 @@ ALL_SCOPES = sorted(SCOPES)
 
 @pytest.fixture
 def app(app):
-    """Reads outside the request's transaction (api/reads.py) join the test's transaction too."""
+    """Reads outside the request's transaction (api/reads.py) join the test's transaction too, and
+    the token cache's clock stands still: a background token read would share the test's one
+    connection with the request in flight (tests that need time to pass move the clock)."""
     app.state.read_session_factory = app.state.session_factory
+    app.state.api_token_cache = TokenCache(clock=lambda: 0.0)
     return app
 
 

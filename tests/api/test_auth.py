@@ -233,3 +233,15 @@ def test_the_cache_forgets_its_oldest_token_when_full():
         cache.put(f"digest-{i}", grant)
     assert cache.get("digest-0") is None
     assert [cache.get(f"digest-{i}") for i in (1, 2)] == grants[1:]
+
+
+def test_a_cached_token_is_due_for_a_background_read_from_half_its_life_and_dropped_at_the_bound():
+    now = [0.0]
+    cache = TokenCache(10.0, clock=lambda: now[0])
+    grant = TokenGrant(token_id=1, name="cms", scopes=("detect",), user_id=None, expires_at=None)
+    cache.put("digest", grant)
+    assert cache.get("digest") == grant and not cache.due("digest")
+    now[0] = 5.0
+    assert cache.get("digest") == grant and cache.due("digest")
+    now[0] = 10.0
+    assert cache.get("digest") is None and not cache.due("digest")

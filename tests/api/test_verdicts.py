@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from factcheck.services.api_tokens import TokenCache
 from tests import factories
 from tests.api.conftest import article_with_claims
 from tests.api.test_auth import assert_error
@@ -164,6 +165,7 @@ def other_process(settings, engine, connection):
     app = create_app(settings, engine=engine)
     app.state.session_factory = app.state.read_session_factory = lambda: Session(
         bind=connection, join_transaction_mode="create_savepoint", expire_on_commit=False)
+    app.state.api_token_cache = TokenCache(clock=lambda: 0.0)  # as the `app` fixture's
     with TestClient(app) as client:
         yield client
 

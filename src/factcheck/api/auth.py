@@ -67,14 +67,21 @@ async def token_grant(request: Request, secret: str) -> TokenGrant:
     cache, digest = token_cache(request), hash_secret(secret)
     grant = cache.get(digest)
     if grant is not None:
+        if cache.due(digest):
+            _look_up_once(request, cache, digest, secret)  # in the background; this request goes on
         return grant
+    task = _look_up_once(request, cache, digest, secret)
+    return await asyncio.shield(task)  # a client that hangs up does not cancel the others' lookup
+
+
+def _look_up_once(request: Request, cache: TokenCache, digest: str, secret: str) -> asyncio.Task[TokenGrant]:
     pending = _lookups(request)
     task = pending.get(digest)
     if task is None:
         task = pending[digest] = asyncio.ensure_future(
             run_in_threadpool(_look_up, request.app.state.session_factory, secret))
         task.add_done_callback(lambda done: _settle(done, cache, digest, pending))
-    return await asyncio.shield(task)  # a client that hangs up does not cancel the others' lookup
+    return task
 
 
 def _look_up(session_factory: Callable[[], Session], secret: str) -> TokenGrant:
@@ -88,8 +95,12 @@ def _look_up(session_factory: Callable[[], Session], secret: str) -> TokenGrant:
 def _settle(task: asyncio.Task[TokenGrant], cache: TokenCache, digest: str,
             pending: dict[str, asyncio.Task[TokenGrant]]) -> None:
     pending.pop(digest, None)
-    if not task.cancelled() and task.exception() is None:
+    if task.cancelled():
+        return
+    if task.exception() is None:
         cache.put(digest, task.result())
+    elif isinstance(task.exception(), AuthenticationError):
+        cache.discard(digest)  # revoked or deleted since it was cached: refused from now on
 
 
 async def authenticate(

@@ -82,8 +82,9 @@ class TokenCache:
     """Per process: the grant of each recently seen live token, by the SHA-256 of its secret.
 
     Only tokens that authenticated are kept (a new token works at once, a wrong one is never
-    remembered); an entry older than `ttl` seconds is read again, which also writes last_used_at
-    (at most once per LAST_USED_RESOLUTION). Used from the event loop only.
+    remembered); an entry is never used past `ttl` seconds, and is read again from half of that,
+    which also writes last_used_at (at most once per LAST_USED_RESOLUTION). Used from the event
+    loop only.
     """
 
     def __init__(self, ttl: float = TOKEN_CACHE_SECONDS, *, size: int = TOKEN_CACHE_SIZE,
@@ -101,6 +102,15 @@ class TokenCache:
             del self._items[digest]
             return None
         return item[1]
+
+    def due(self, digest: str) -> bool:
+        """Past half its life: read the token again now, in the background, so that a busy token's
+        requests never wait for the read (the entry is still never used past `ttl`)."""
+        item = self._items.get(digest)
+        return item is not None and self.clock() - item[0] >= self.ttl / 2
+
+    def discard(self, digest: str) -> None:
+        self._items.pop(digest, None)
 
     def put(self, digest: str, grant: TokenGrant) -> None:
         self._items.pop(digest, None)
