@@ -161,6 +161,8 @@ def evaluate(factory, ids, queries, qrels, settings: Settings, candidates: int |
     with factory() as db:
         service = MatchingService(db, settings=settings)
         service.match("warm up the caches")
+        if service.encoder:
+            service.encoder.encode(["warm up the encoder"])
         for qid, relevant in qrels.items():
             started = time.perf_counter()
             found = service.match(queries[qid], limit=5, candidates=candidates)

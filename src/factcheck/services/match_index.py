@@ -142,9 +142,12 @@ class MatchIndex:
         return chosen
 
     def search(self, queries: Sequence[Sequence[str]], *, limit: int, stats: cm.Stats | None = None,
-               embeddings: bool = False) -> list[list[Hit]]:
+               embeddings: bool = False, budget: tuple[int, int] | None = None) -> list[list[Hit]]:
         """For each list of words, the documents holding any of them, best first by the database's
         own ranking: one statement for all the lists (an article's claims in one round trip).
+
+        `budget` (postings, alone): past that many postings, only rows holding one of the rarest
+        words (up to `alone` postings) or two of the others are ranked. PostgreSQL always has one.
         """
         wanted = [i for i, words in enumerate(queries) if words]
         found: list[list[Hit]] = [[] for _ in queries]
@@ -156,14 +159,15 @@ class MatchIndex:
         branches = []
         for i in wanted:
             words = queries[i]
+            dfs = [stats.df.get(cm.stem(w), 0) for w in words] if stats else None
             if self.dialect == "postgresql":
-                dfs = [stats.df.get(cm.stem(w), 0) for w in words] if stats else None
-                params[f"q{i}"], params[f"r{i}"] = _pg_query(words, dfs), " | ".join(words)
+                params[f"q{i}"] = _filter(words, dfs, budget or (PG_RANK_BUDGET, PG_ALONE), " & ", " | ")
+                params[f"r{i}"] = " | ".join(words)
                 ranked = (f"SELECT id, ts_rank(search_vector, to_tsquery('english', :r{i})) AS r "
                           f"FROM match_document WHERE search_vector @@ to_tsquery('english', :q{i}) "
                           f"ORDER BY r DESC, id LIMIT :n")
             else:
-                params[f"q{i}"] = " OR ".join(f'"{w}"' for w in words)
+                params[f"q{i}"] = _filter([f'"{w}"' for w in words], dfs, budget, " AND ", " OR ")
                 # bm25() is lower for better matches: negated, both databases sort the same way.
                 ranked = (f"SELECT rowid AS id, -bm25(match_document_fts, 1.0, 0.6, 0.4) AS r "
                           f"FROM match_document_fts WHERE match_document_fts MATCH :q{i} "
@@ -175,6 +179,7 @@ class MatchIndex:
         for row in rows:
             found[row[0]].append(Hit(*row[2:]))
         return found
+
     def without_embedding(self, *, after: int, limit: int, everything: bool = False,
                           ) -> list[tuple[int, str]]:
         """(id, text) of documents past `after` lacking an encoder vector (or all of them), by id."""
@@ -189,15 +194,20 @@ class MatchIndex:
 
 
 def _pg_query(words: Sequence[str], dfs: Sequence[int] | None) -> str:
-    """`w1 | w2 …`, or on a large collection the rarest words alone and every pair of the others."""
-    if dfs is None or sum(dfs) <= PG_RANK_BUDGET:
-        return " | ".join(words)
+    return _filter(words, dfs, (PG_RANK_BUDGET, PG_ALONE), " & ", " | ")
+
+
+def _filter(words: Sequence[str], dfs: Sequence[int] | None, budget: tuple[int, int] | None,
+            both: str, either: str) -> str:
+    """`w1 | w2 …`, or past the budget the rarest words alone and every pair of the others."""
+    if dfs is None or budget is None or sum(dfs) <= budget[0]:
+        return either.join(words)
     alone, postings = [], 0
     for word, df in zip(words, dfs, strict=True):  # rarest first
-        if postings + df > PG_ALONE:
+        if postings + df > budget[1]:
             break
         alone.append(word)
         postings += df
     rest = words[len(alone):]
-    pairs = [f"({a} & {b})" for i, a in enumerate(rest) for b in rest[i + 1:]]
-    return " | ".join([*alone, *pairs]) or " | ".join(words)
+    pairs = [f"({a}{both}{b})" for i, a in enumerate(rest) for b in rest[i + 1:]]
+    return either.join([*alone, *pairs]) or either.join(words)
