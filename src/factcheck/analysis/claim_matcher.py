@@ -217,6 +217,13 @@ class _Doc:
     bigrams: frozenset[tuple[str, str]]
 
 
+# No train pair scoring 0.55 or more (none at 0.3) had a BM25 share below 0.2 (bench/matching.py):
+# below SUGGEST_FLOOR a candidate cannot become a suggestion, so its string comparisons are skipped.
+SUGGEST_FLOOR = 0.15
+_GATED = {"bigrams": 0.0, "doc_cover": 0.0, "set_ratio": 0.0, "partial": 0.0, "sort_ratio": 0.0,
+          "num_shared": 0.0, "num_clash": 0.0, "name_jaccard": 0.0}
+
+
 def _bigrams(words: Sequence[str]) -> frozenset[tuple[str, str]]:
     return frozenset(zip(words, words[1:], strict=False))
 
@@ -242,7 +249,8 @@ def _bm25(qidf: Mapping[str, float], counts: Mapping[str, int], length: int, avg
     return score
 
 
-def features(query: Query, candidates: Sequence[Candidate], stats: Stats) -> list[dict[str, float]]:
+def features(query: Query, candidates: Sequence[Candidate], stats: Stats, *,
+             lexical_floor: float = 0.0) -> list[dict[str, float]]:
     """One feature row per candidate (in the order given); needs document frequencies of query terms only.
 
     BM25 is divided by the query's own weight (the sum of its terms' idf), so scores mean the same
@@ -262,6 +270,11 @@ def features(query: Query, candidates: Sequence[Candidate], stats: Stats) -> lis
             "bm25": _bm25(qidf, doc.both, doc.claim_len + doc.title_len, stats.avg_len) / weight,
             "bm25_claim": _bm25(qidf, doc.claim, doc.claim_len, stats.avg_claim_len) / weight,
             "bm25_title": _bm25(qidf, doc.title, doc.title_len, stats.avg_title_len) / weight,
+        }
+        if _gated(row, candidate, lexical_floor):
+            rows.append({**row, **_GATED})
+            continue
+        row |= {
             "bigrams": len(qbigrams & doc.bigrams) / max(1, len(doc.bigrams)),
             # How much of the stored claim the new text covers (words it lacks count at mean idf).
             "doc_cover": shared_weight / (shared_weight + len(doc.claim_terms - qidf.keys()) * mean_idf
@@ -295,21 +308,28 @@ def combine(row: Mapping[str, float], weights: Mapping[str, float] = WEIGHTS,
 
 
 def rescore(query: Query, candidates: Sequence[Candidate], stats: Stats,
-            weights: Mapping[str, float] | None = None, bias: float | None = None,
-            ) -> list[tuple[Candidate, float]]:
+            weights: Mapping[str, float] | None = None, bias: float | None = None, *,
+            lexical_floor: float = 0.0) -> list[tuple[Candidate, float]]:
     """Candidates with their match probability, best first.
 
     With encoder similarities on every candidate the encoder's weights apply (`ENCODER_WEIGHTS`):
     the result is still a calibrated probability, so the thresholds keep their meaning.
+    Candidates (without a similarity) whose BM25 share is below `lexical_floor` score 0 without
+    the string comparisons: for suggestions, where only scores above a threshold matter.
     """
     if weights is None:
         encoded = bool(candidates) and all(c.similarity is not None for c in candidates)
         weights, bias = (ENCODER_WEIGHTS, ENCODER_BIAS) if encoded else (WEIGHTS, BIAS)
     bias = BIAS if bias is None else bias
-    rows = features(query, candidates, stats)
-    scored = [(c, max(combine(r, weights, bias), _repeat_score(query, c)))
+    rows = features(query, candidates, stats, lexical_floor=lexical_floor)
+    scored = [(c, 0.0 if _gated(r, c, lexical_floor) else max(combine(r, weights, bias),
+                                                               _repeat_score(query, c)))
               for c, r in zip(candidates, rows, strict=True)]
     return sorted(scored, key=lambda pair: -pair[1])
+
+
+def _gated(row: Mapping[str, float], candidate: Candidate, floor: float) -> bool:
+    return row["bm25"] < floor and candidate.similarity is None
 
 
 def _repeat_score(query: Query, candidate: Candidate) -> float:

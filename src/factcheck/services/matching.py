@@ -36,7 +36,7 @@ log = logging.getLogger(__name__)
 CANDIDATES = 30  # first-stage hits re-scored per query
 # For a new claim only confident matches matter: its 6 rarest words (none in over 300 claims when
 # rarer ones exist) and 8 candidates find the same suggestions at 0.9 on dev, twice as fast.
-SUGGEST_PLAN = {"candidates": 8, "most_words": 6, "common": 300}
+SUGGEST_PLAN = {"candidates": 8, "most_words": 6, "common": 300, "lexical_floor": cm.SUGGEST_FLOOR}
 # With the sentence encoder a paraphrase sharing few words can still win: 50 candidates (chosen on
 # train: 30 → 100 differ by < 0.01 MAP@5). New claims: 8 find 98% of train's suggestions at 0.55.
 ENCODER_CANDIDATES = 50
@@ -139,7 +139,7 @@ class MatchingService:
 
     def _rank(self, texts: Sequence[str], exclude: Sequence[int | None], *, candidates: int,
               most_words: int, common: int, budget: tuple[int, int] | None = None,
-              ) -> list[list[tuple[Hit, float]]]:
+              lexical_floor: float = 0.0) -> list[list[tuple[Hit, float]]]:
         """Each text's candidates re-scored, best first: one statistics query and one full-text
         statement for all the texts, and (encoder on) one batch through the encoder.
         """
@@ -157,7 +157,7 @@ class MatchingService:
             scored = cm.rescore(query, [
                 cm.Candidate(h.id, h.text, h.title, h.summary,
                              similarity=similarity[i][j] if similarity else None)
-                for j, h in enumerate(these)], stats)
+                for j, h in enumerate(these)], stats, lexical_floor=lexical_floor)
             by_id = {h.id: h for h in these}
             ranked.append([(by_id[c.key], score) for c, score in scored])
         return ranked
