@@ -115,7 +115,8 @@ def main() -> None:
 
     print(f"machine: {machine()}")
     print(f"data: {len(paragraphs)} news paragraphs from {args.docs.name}; {args.runs} articles per size")
-    print(f"{'database':<11} {'words':>6} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} {'articles/s':>11}")
+    print(f"{'database':<11} {'words':>6} {'median ms':>10} {'p95 ms':>8} {'cpu ms':>7} "
+          f"{'articles/s':>11}")
     for name, url, drop in targets:
         try:
             timings = run(url, articles)

@@ -187,7 +187,8 @@ class IngestService:
         if not claimed:
             return []
         self.db.execute(insert(Claim.__table__), [
-            self._claim_row(article, revision, sentence_id, result) for sentence_id, result in claimed
+            self._claim_row(article, revision, sentence_id, result)
+            for sentence_id, result in claimed
         ])
         # Claims never overlap, so their order by start is the detector's order.
         claims = list(self.db.scalars(
@@ -203,7 +204,8 @@ class IngestService:
         if fact_rows:
             self.db.execute(insert(Fact.__table__), fact_rows)
             facts = self.db.scalars(
-                select(Fact).join(Claim).where(Claim.revision_id == revision.id).order_by(Fact.start)
+                select(Fact).join(Claim)
+                .where(Claim.revision_id == revision.id).order_by(Fact.start)
             )
             for fact in facts:
                 by_claim[fact.claim_id].append(fact)

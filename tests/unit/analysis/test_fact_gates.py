@@ -1,4 +1,4 @@
-"""The cheap tests that let most sentences skip an extractor give the answers of the original regexes."""
+"""The cheap tests that let a sentence skip an extractor answer as the original regexes did."""
 
 from __future__ import annotations
 

@@ -54,9 +54,11 @@ def test_abbreviations_before_lowercase_words_stay_inside_the_sentence(text, exp
          ["The mission in Kosovo (UNMIK).", "Allow me to thank it."]),
         ("Turnout was 58%. At one station the queue was long.",
          ["Turnout was 58%.", "At one station the queue was long."]),
-        ("Some do not know what it is. Can you explain?", ["Some do not know what it is.", "Can you explain?"]),
+        ("Some do not know what it is. Can you explain?",
+         ["Some do not know what it is.", "Can you explain?"]),
         ("The rally drew 40,000. Many more watched.", ["The rally drew 40,000.", "Many more watched."]),
-        ("He met Dr. Alonda Smith and K.C. Maurer at podiobooks.com, then left. Jonathan M. Stan stayed.",
+        ("He met Dr. Alonda Smith and K.C. Maurer at podiobooks.com, then left. "
+         "Jonathan M. Stan stayed.",
          ["He met Dr. Alonda Smith and K.C. Maurer at podiobooks.com, then left.",
           "Jonathan M. Stan stayed."]),
         ("The union (UAAR) has launched a petition for the law (2015). It failed.",
@@ -80,7 +82,8 @@ def test_certain_cases_are_decided_without_pysbd(monkeypatch, text, expected):
         ("You either a) stay or b) go. We left.", ["You either a) stay or b) go.", "We left."]),
         ("We make a good team, you and I. Did you see Albert I. Jones yesterday?",
          ["We make a good team, you and I.", "Did you see Albert I. Jones yesterday?"]),
-        ("At 5 a.m. Mr. Smith went to the bank. He left the bank at 6 P.M. Mr. Smith then went home.",
+        ("At 5 a.m. Mr. Smith went to the bank. He left the bank at 6 P.M. "
+         "Mr. Smith then went home.",
          ["At 5 a.m. Mr. Smith went to the bank.", "He left the bank at 6 P.M.",
           "Mr. Smith then went home."]),
         ("(LAUGHTER) I think so.", ["(LAUGHTER)", "I think so."]),
