@@ -64,14 +64,16 @@ def make_read_session_factory(engine: Engine) -> sessionmaker[Session]:
     """Sessions for one-statement reads on hot API routes (api/reads.py).
 
     PostgreSQL: a pool of autocommit connections without pre-ping, so a read is one round trip (no
-    ping, BEGIN or COMMIT; api/reads.py retries a read that meets a dropped connection). As many as
-    the thread pool has threads. SQLite: the same engine, beginning deferred so a read never queues
-    behind a writer.
+    ping, BEGIN or COMMIT; api/reads.py retries a read that meets a dropped connection). A fixed
+    pool, no overflow: a read holds its connection for one statement and never waits on another
+    thread, so a few connections serve thousands of reads a second, and overflow connections
+    (opened and closed per burst) cost a server process start each.
+    SQLite: the same engine, beginning deferred so a read never queues behind a writer.
     """
     if engine.dialect.name != "postgresql":
         return make_session_factory(engine.execution_options(read_only=True))
     reads = create_engine(
-        engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=5, max_overflow=35,
+        engine.url, isolation_level="AUTOCOMMIT", pool_pre_ping=False, pool_size=8, max_overflow=0,
         pool_timeout=15,
     )
     return make_session_factory(reads)

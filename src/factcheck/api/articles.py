@@ -11,7 +11,7 @@ from starlette.responses import Response
 
 from factcheck.api.auth import ArticlesRead, ArticlesWrite, VerdictsRead
 from factcheck.api.caching import BodyCache, RenderedBody, body_cache, render_json, respond
-from factcheck.api.reads import read
+from factcheck.api.reads import coalescer, read
 from factcheck.api.responses import (
     AUTH_ERRORS, ArticleVerdictsOut, ArticleWithClaims, IngestOut, error_responses,
 )
@@ -91,9 +91,12 @@ async def get_article_verdicts(
     external_id: ExternalIdPath, request: Request, db: DbSession, settings: SettingsDep,
     principal: VerdictsRead,
 ) -> Response:
-    # A site polls this: each request pays one cheap read (exact across processes), and the body
-    # is rendered once per change, per process.
-    key = ("verdicts", await read(request, lambda s: PublishingService(s).article_fingerprint(external_id)))
+    # A site polls this: a request pays at most one cheap read, shared with the requests for the
+    # same article that arrived before it started (exact across processes), and the body is
+    # rendered once per change, per process.
+    fingerprint = await coalescer(request).read(("verdicts", external_id), lambda: read(
+        request, lambda s: PublishingService(s).article_fingerprint(external_id)))
+    key = ("verdicts", fingerprint)
     cache = body_cache(request)
     rendered = cache.get(key)
     if rendered is None:
