@@ -209,7 +209,7 @@ def tune(factory, ids, queries, qrels, settings: Settings, candidates: int) -> N
                 continue
             similarity = service._similarities([queries[qid]], [docs])[0] if service.encoder else None
             rows = cm.features(query, [cm.Candidate(d.id, d.text, d.title, d.summary,
-                                                    similarity[j] if similarity else None)
+                                                    similarity[j] if similarity else None, d.terms)
                                        for j, d in enumerate(docs)], stats)
             x = [[r[f] for f in names] for r in rows]
             good = [i for i, d in enumerate(docs) if ids[d.claim_id] in relevant]

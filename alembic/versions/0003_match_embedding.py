@@ -1,8 +1,10 @@
-"""claim matching: the optional sentence encoder's vector of each published claim
+"""claim matching: each published claim's stored index terms and optional sentence-encoder vector
 
-A nullable `embedding` column on `match_document` (filled only while FACTCHECK_MATCHING_ENCODER is
-on; `factcheck matching reindex` backfills it). On SQLite the full-text update trigger now fires
-only when the indexed text changes, so writing a vector does not re-index the row.
+Nullable columns on `match_document`: `terms` (the claim's index terms, so re-scoring does not
+tokenise candidates again; rows indexed before stay NULL and are tokenised on the fly) and
+`embedding` (filled only while FACTCHECK_MATCHING_ENCODER is on; `factcheck matching reindex`
+backfills it). On SQLite the full-text update trigger now fires only when the indexed text
+changes, so writing a vector does not re-index the row.
 
 Revision ID: 0003_match_embedding
 Revises: 0002_match_document
@@ -37,6 +39,7 @@ def upgrade() -> None:
     # ADD COLUMN in place on both databases (batch mode does not copy the table for it, which
     # would drop the FTS triggers on SQLite).
     with op.batch_alter_table("match_document") as batch:
+        batch.add_column(sa.Column("terms", sa.Text(), nullable=True))
         batch.add_column(sa.Column("embedding", sa.LargeBinary(), nullable=True))
     if op.get_bind().dialect.name == "sqlite":
         _update_trigger("OF text, title, summary ")
@@ -47,5 +50,7 @@ def downgrade() -> None:
         _update_trigger("")
         # SQLite ≥ 3.35 drops a column in place; a batch copy would lose the FTS triggers.
         op.execute("ALTER TABLE match_document DROP COLUMN embedding")
+        op.execute("ALTER TABLE match_document DROP COLUMN terms")
     else:
         op.drop_column("match_document", "embedding")
+        op.drop_column("match_document", "terms")

@@ -149,6 +149,7 @@ class Candidate:
     title: str = ""
     summary: str = ""
     similarity: float | None = None  # sentence-encoder cosine with the query, when the encoder is on
+    terms: str | None = None  # `stored_terms` of the claim, saved when it was indexed
 
 
 @dataclass(frozen=True)
@@ -204,17 +205,25 @@ REPEAT_SCORE = 0.99
 
 
 @dataclass(frozen=True)
-class _Doc:
+class _Lexical:
+    """A stored claim's terms as BM25 needs them (every candidate)."""
+
     claim: Mapping[str, int]  # term counts: the claim, title + summary, both
     title: Mapping[str, int]
     both: Mapping[str, int]
     claim_len: int
     title_len: int
     claim_terms: frozenset[str]
+    bigrams: frozenset[tuple[str, str]]
+
+
+@dataclass(frozen=True)
+class _Strings:
+    """What the string comparisons need (only candidates above the lexical floor)."""
+
     text: str
     numbers: frozenset[str]
     names: frozenset[str]
-    bigrams: frozenset[tuple[str, str]]
 
 
 # No train pair scoring 0.55 or more (none at 0.3) had a BM25 share below 0.2 (bench/matching.py):
@@ -228,14 +237,27 @@ def _bigrams(words: Sequence[str]) -> frozenset[tuple[str, str]]:
     return frozenset(zip(words, words[1:], strict=False))
 
 
+def stored_terms(text: str, title: str = "", summary: str = "") -> str:
+    """A stored claim's terms, computed when it is indexed: the claim's, a newline, title + summary's."""
+    return f"{' '.join(terms(text))}\n{' '.join(terms(f'{title} {summary}'))}"
+
+
 @lru_cache(maxsize=20_000)
-def _doc(text: str, title: str, summary: str) -> _Doc:
-    """What the features need from a stored claim, computed once per process (claims recur)."""
+def _lexical(text: str, title: str, summary: str, stored: str | None) -> _Lexical:
+    """Term counts of a stored claim, from its stored terms when it has them (claims recur: cached)."""
+    if stored is not None:
+        first, _, second = stored.partition("\n")
+        claim, heading = tuple(first.split()), tuple(second.split())
+    else:
+        claim, heading = terms(text), terms(f"{title} {summary}")
+    return _Lexical(Counter(claim), Counter(heading), Counter(claim + heading), len(claim),
+                    len(heading), frozenset(claim), _bigrams(claim))
+
+
+@lru_cache(maxsize=20_000)
+def _strings(text: str, title: str) -> _Strings:
     cleaned = clean(text)
-    claim, heading = _terms_of(cleaned), terms(f"{title} {summary}")
-    return _Doc(Counter(claim), Counter(heading), Counter(claim + heading), len(claim), len(heading),
-                frozenset(claim), cleaned.lower(), _numbers_of(cleaned), names(f"{text} {title}"),
-                _bigrams(claim))
+    return _Strings(cleaned.lower(), _numbers_of(cleaned), names(f"{text} {title}"))
 
 
 def _bm25(qidf: Mapping[str, float], counts: Mapping[str, int], length: int, avg: float) -> float:
@@ -262,10 +284,7 @@ def features(query: Query, candidates: Sequence[Candidate], stats: Stats, *,
     qbigrams = _bigrams(query.terms)
     rows = []
     for candidate in candidates:
-        doc = _doc(candidate.text, candidate.title, candidate.summary)
-        shared_weight = sum(qidf[t] for t in doc.claim_terms & qidf.keys())
-        shared_numbers = query.numbers & doc.numbers
-        union = query.names | doc.names
+        doc = _lexical(candidate.text, candidate.title, candidate.summary, candidate.terms)
         row = {
             "bm25": _bm25(qidf, doc.both, doc.claim_len + doc.title_len, stats.avg_len) / weight,
             "bm25_claim": _bm25(qidf, doc.claim, doc.claim_len, stats.avg_claim_len) / weight,
@@ -274,17 +293,21 @@ def features(query: Query, candidates: Sequence[Candidate], stats: Stats, *,
         if _gated(row, candidate, lexical_floor):
             rows.append({**row, **_GATED})
             continue
+        strings = _strings(candidate.text, candidate.title)
+        shared_weight = sum(qidf[t] for t in doc.claim_terms & qidf.keys())
+        shared_numbers = query.numbers & strings.numbers
+        union = query.names | strings.names
         row |= {
             "bigrams": len(qbigrams & doc.bigrams) / max(1, len(doc.bigrams)),
             # How much of the stored claim the new text covers (words it lacks count at mean idf).
             "doc_cover": shared_weight / (shared_weight + len(doc.claim_terms - qidf.keys()) * mean_idf
                                           or 1),
-            "set_ratio": fuzz.token_set_ratio(query.clean, doc.text) / 100,
-            "partial": fuzz.partial_ratio(doc.text, query.clean) / 100 if doc.text else 0.0,
-            "sort_ratio": fuzz.token_sort_ratio(query.clean, doc.text) / 100,
+            "set_ratio": fuzz.token_set_ratio(query.clean, strings.text) / 100,
+            "partial": fuzz.partial_ratio(strings.text, query.clean) / 100 if strings.text else 0.0,
+            "sort_ratio": fuzz.token_sort_ratio(query.clean, strings.text) / 100,
             "num_shared": float(bool(shared_numbers)),
-            "num_clash": float(bool(query.numbers and doc.numbers and not shared_numbers)),
-            "name_jaccard": len(query.names & doc.names) / len(union) if union else 0.0,
+            "num_clash": float(bool(query.numbers and strings.numbers and not shared_numbers)),
+            "name_jaccard": len(query.names & strings.names) / len(union) if union else 0.0,
         }
         if candidate.similarity is not None:
             row["cosine"] = candidate.similarity
@@ -334,7 +357,7 @@ def _gated(row: Mapping[str, float], candidate: Candidate, floor: float) -> bool
 
 def _repeat_score(query: Query, candidate: Candidate) -> float:
     """The same words with the same numbers is the same claim, however small the collection."""
-    doc = _doc(candidate.text, candidate.title, candidate.summary)
+    doc = _strings(candidate.text, candidate.title)
     if query.numbers == doc.numbers and fuzz.ratio(query.clean, doc.text) >= REPEAT_RATIO:
         return REPEAT_SCORE
     return 0.0

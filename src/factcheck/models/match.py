@@ -45,6 +45,9 @@ class MatchDocument(Base):
     title: Mapped[str] = mapped_column(Text, default="")
     summary: Mapped[str] = mapped_column(Text, default="")
     published_at: Mapped[datetime | None]
+    # Index terms of the claim, then (after a newline) of title + summary, saved when indexed so
+    # re-scoring need not tokenise candidates again (claim_matcher.stored_terms); NULL before 0003.
+    terms: Mapped[str | None] = mapped_column(Text)
     # The optional sentence encoder's vector of `text` (float32 bytes, see analysis/sentence_encoder);
     # NULL while the encoder is off. Deferred: the lexical path never reads it.
     embedding: Mapped[bytes | None] = mapped_column(LargeBinary, deferred=True)

@@ -48,7 +48,8 @@ class DocumentInput:
 
 @dataclass(frozen=True)
 class Hit:
-    """A document found by the full-text query: what re-scoring needs, nothing more."""
+    """A document found by the full-text query: what re-scoring needs, nothing more (the summary
+    only for a row indexed before its terms were stored)."""
 
     id: int
     claim_id: int
@@ -56,11 +57,13 @@ class Hit:
     text: str
     title: str
     summary: str
+    terms: str | None = None
     embedding: bytes | None = None
 
 
 def _counts(doc: DocumentInput | MatchDocument) -> Counter[str]:
-    claim, title = cm.terms(doc.text), cm.terms(f"{doc.title} {doc.summary}")
+    claim, _, title = cm.stored_terms(doc.text, doc.title, doc.summary).partition("\n")
+    claim, title = claim.split(), title.split()
     counts = Counter(set(claim) | set(title))
     counts.update({DOCS: 1, LENGTH: len(claim) + len(title), CLAIM_LENGTH: len(claim),
                    TITLE_LENGTH: len(title)})
@@ -87,7 +90,7 @@ class MatchIndex:
         self.db.execute(insert(MatchDocument), [
             {"claim_id": d.claim_id, "verdict_id": d.verdict_id, "rating_id": d.rating_id,
              "text": d.text, "title": d.title, "summary": d.summary, "published_at": d.published_at,
-             "embedding": d.embedding}
+             "terms": cm.stored_terms(d.text, d.title, d.summary), "embedding": d.embedding}
             for d in documents])
         for doc in documents:
             delta.update(_counts(doc))
@@ -153,7 +156,9 @@ class MatchIndex:
         found: list[list[Hit]] = [[] for _ in queries]
         if not wanted:
             return found
-        columns = "d.id, d.claim_id, d.verdict_id, d.text, d.title, d.summary" + (
+        # The summary only matters for rows indexed before their terms were stored.
+        columns = ("d.id, d.claim_id, d.verdict_id, d.text, d.title, "
+                   "CASE WHEN d.terms IS NULL THEN d.summary ELSE '' END, d.terms") + (
             ", d.embedding" if embeddings else "")
         params: dict[str, object] = {"n": limit}
         branches = []

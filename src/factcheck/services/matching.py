@@ -155,7 +155,7 @@ class MatchingService:
         ranked = []
         for i, (query, these) in enumerate(zip(queries, hits, strict=True)):
             scored = cm.rescore(query, [
-                cm.Candidate(h.id, h.text, h.title, h.summary,
+                cm.Candidate(h.id, h.text, h.title, h.summary, terms=h.terms,
                              similarity=similarity[i][j] if similarity else None)
                 for j, h in enumerate(these)], stats, lexical_floor=lexical_floor)
             by_id = {h.id: h for h in these}
