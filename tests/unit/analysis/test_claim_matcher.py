@@ -149,3 +149,17 @@ def test_the_encoder_weights_apply_when_every_candidate_has_a_similarity():
     apart = cm.rescore(query, [cm.Candidate(1, "Pakistan suffered heavy losses", similarity=0.1)], stats)
     assert close[0][1] > apart[0][1]
     assert 0.0 <= apart[0][1] <= close[0][1] <= 1.0
+
+
+@pytest.mark.parametrize(("text", "title", "summary"), [
+    ("Pakistan has lost more than 80,000 lives.", "Pakistan's toll", "Official figures support it."),
+    ("Crime rose 5% in 2019 — Café owners said so", "", ""),
+])
+def test_stored_terms_give_the_same_features_as_tokenising_again(text, title, summary):
+    stats = cm.Stats(df={"pakistan": 2, "live": 3, "crime": 1}, n_docs=10, avg_len=8.0,
+                     avg_claim_len=6.0, avg_title_len=2.0)
+    query = cm.Query.of("Pakistan lost 80,000 lives to crime in 2019")
+    stored = cm.stored_terms(text, title, summary)
+    fresh = cm.features(query, [cm.Candidate(1, text, title, summary)], stats)
+    saved = cm.features(query, [cm.Candidate(1, text, title, "", terms=stored)], stats)
+    assert saved == fresh
