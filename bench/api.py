@@ -1,5 +1,6 @@
 """Publishing API throughput and latency on PostgreSQL: ping (the ceiling), the verdicts of an article
-with 50 published verdicts, and POST /articles (1,000 words), with 1 and 2 uvicorn workers.
+with 50 published verdicts (full body, and 304 for a client sending its ETag), and POST /articles
+(1,000 words), with 1 and 2 uvicorn workers.
 
     .venv/bin/python bench/api.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/factcheck_bench]
 
@@ -180,10 +181,12 @@ def post_load(url: str, *, token: str, seconds: int, connections: int) -> dict:
     return asyncio.run(run())
 
 
-def wrk(url: str, *, token: str | None, seconds: int, connections: int) -> dict:
+def wrk(url: str, *, token: str | None, seconds: int, connections: int, etag: str | None = None) -> dict:
     command = ["wrk", "-t2", f"-c{connections}", f"-d{seconds}s", "--latency", "--timeout", "30s"]
     if token:
         command += ["-H", f"Authorization: Bearer {token}"]
+    if etag:
+        command += ["-H", f"If-None-Match: {etag}"]
     output = subprocess.run([*command, url], capture_output=True, text=True, check=True).stdout
     rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))
     latency = {m.group(1): _ms(m.group(2), m.group(3))
@@ -215,11 +218,15 @@ def main() -> None:
             verdicts = f"{base}/api/v1/articles/{external_id}/verdicts"
             check = httpx.get(verdicts, headers={"Authorization": f"Bearer {token}"})
             assert check.status_code == 200 and len(check.json()["verdicts"]) == 50, check.text[:200]
-            for name, url, auth in [("GET /api/v1/ping", f"{base}/api/v1/ping", None),
-                                    ("GET /articles/{id}/verdicts (50)", verdicts, token)]:
-                wrk(url, token=auth, seconds=2, connections=args.connections)  # warm-up
+            # A polling site that keeps the ETag gets 304 and no body while nothing changed.
+            for name, url, auth, etag in [
+                ("GET /api/v1/ping", f"{base}/api/v1/ping", None, None),
+                ("GET /articles/{id}/verdicts (50)", verdicts, token, None),
+                ("  same, If-None-Match → 304", verdicts, token, check.headers["ETag"]),
+            ]:
+                wrk(url, token=auth, seconds=2, connections=args.connections, etag=etag)  # warm-up
                 rows.append((workers, name, wrk(url, token=auth, seconds=args.seconds,
-                                                 connections=args.connections)))
+                                                 connections=args.connections, etag=etag)))
             post = f"{base}/api/v1/articles"
             post_load(post, token=token, seconds=3, connections=workers * 2)  # warm-up: models load
             rows.append((workers, "POST /articles (1,000 words)*",

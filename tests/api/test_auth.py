@@ -199,7 +199,9 @@ def test_a_cached_personal_token_stops_when_its_user_is_deactivated(client, db, 
     assert_error(client.get(URL, headers=headers), 401, "unauthenticated")
 
 
-def test_last_used_is_written_when_the_token_is_read_again_not_per_request(client, db, clock, make_token):
+def test_last_used_is_written_when_the_token_is_read_again_not_per_request(
+    client, db, clock, make_token
+):
     headers = make_token(["articles:read"])
     token = db.scalars(select(ApiToken)).one()
     assert client.get(URL, headers=headers).status_code == 404

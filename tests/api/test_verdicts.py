@@ -170,21 +170,25 @@ def other_process(settings, engine, connection):
         yield client
 
 
-def test_a_publish_shows_on_the_next_request_of_every_process(client, other_process, db, reader, publish,
-                                                              correct):
+def test_a_publish_shows_on_the_next_request_of_every_process(
+    client, other_process, db, reader, publish, correct
+):
     _, (first, second, _) = article_with_claims(EMOJI_TEXT)
     publish(first)
     for process in (client, other_process):
         assert [v["claim_id"] for v in verdicts(process, reader).json()["verdicts"]] == [first.id]
     publish(second)  # by another session, as the desk's web process would
     for process in (client, other_process):
-        assert [v["claim_id"] for v in verdicts(process, reader).json()["verdicts"]] == [first.id, second.id]
+        body = verdicts(process, reader).json()
+        assert [v["claim_id"] for v in body["verdicts"]] == [first.id, second.id]
     corrected = correct(first)
     for process in (client, other_process):
         assert verdicts(process, reader).json()["verdicts"][0]["id"] == corrected.id
 
 
-def test_a_publish_on_another_article_leaves_the_body_and_its_etag_unchanged(client, db, reader, publish):
+def test_a_publish_on_another_article_leaves_the_body_and_its_etag_unchanged(
+    client, db, reader, publish
+):
     _, (claim, *_) = article_with_claims(EMOJI_TEXT)
     _, (elsewhere, *_) = article_with_claims(EMOJI_TEXT, external_id="cms-2")
     publish(claim)

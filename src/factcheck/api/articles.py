@@ -100,11 +100,14 @@ async def get_article_verdicts(
     cache = body_cache(request)
     rendered = cache.get(key)
     if rendered is None:
-        rendered = await run_in_threadpool(_render_article_verdicts, db, settings, external_id, cache)
+        rendered = await run_in_threadpool(
+            _render_article_verdicts, db, settings, external_id, cache)
     return respond(request, rendered)
 
 
-def _render_article_verdicts(db: Session, settings: Settings, external_id: str, cache: BodyCache) -> RenderedBody:
+def _render_article_verdicts(
+    db: Session, settings: Settings, external_id: str, cache: BodyCache
+) -> RenderedBody:
     """Cached under the fingerprint read before rendering, if it still holds after (else a publish
     landed in between, and the next request renders again)."""
     service = PublishingService(db)

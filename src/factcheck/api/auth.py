@@ -63,7 +63,7 @@ def _lookups(request: Request) -> dict[str, asyncio.Task[TokenGrant]]:
 
 
 async def token_grant(request: Request, secret: str) -> TokenGrant:
-    """The cached grant, or one lookup per process however many requests arrive with the token at once."""
+    """The cached grant, or one lookup per process however many requests bring the token at once."""
     cache, digest = token_cache(request), hash_secret(secret)
     grant = cache.get(digest)
     if grant is not None:
@@ -74,7 +74,9 @@ async def token_grant(request: Request, secret: str) -> TokenGrant:
     return await asyncio.shield(task)  # a client that hangs up does not cancel the others' lookup
 
 
-def _look_up_once(request: Request, cache: TokenCache, digest: str, secret: str) -> asyncio.Task[TokenGrant]:
+def _look_up_once(
+    request: Request, cache: TokenCache, digest: str, secret: str
+) -> asyncio.Task[TokenGrant]:
     pending = _lookups(request)
     task = pending.get(digest)
     if task is None:

@@ -20,7 +20,7 @@ T = TypeVar("T")
 
 
 async def read(request: Request, fn: Callable[[Session], T]) -> T:
-    """`fn(session)` in a session of its own (autocommit on PostgreSQL: one round trip a statement)."""
+    """`fn(session)` in a session of its own (autocommit on PostgreSQL: a statement, a round trip)."""
     return await run_in_threadpool(_run, request.app.state.read_session_factory, fn)
 
 
