@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import codecs
-import unicodedata
+import re
 from dataclasses import dataclass
 
 from factcheck.analysis.html_text import html_to_text, looks_like_html
@@ -33,12 +33,13 @@ def decode(data: bytes) -> str:
         ) from error
 
 
+# Unicode category Cc (C0 and C1 controls) without the whitespace controls \t \n \v \f \r.
+_CONTROL = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
+
+
 def _looks_binary(text: str) -> bool:
     sample = text[:10_000]
-    controls = sum(
-        1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\n\r\t\f\v"
-    )
-    return controls > max(2, len(sample) // 100)
+    return len(_CONTROL.findall(sample)) > max(2, len(sample) // 100)
 
 
 def prepare(raw: str | bytes, *, max_chars: int, source_format: str = "auto") -> ArticleText:
