@@ -1,10 +1,12 @@
 """Check-worthiness on a labelled TSV (CheckThat! 2024 Task 1 format): P/R/F1 of "Yes", speed.
 
     python bench/checkworthiness.py --data ct24_dev.tsv [--threshold 0.5] [--model FILE.json]
+    python bench/checkworthiness.py --data ct24_dev.tsv --encoder [--encoder-model FILE.json]
 
 Scores every sentence through ClaimDetector.score_sentences, the path `factcheck detect
---sentences` uses. A CheckThat! 2020 debates file (debate, line_number, speaker, text, label) also
-gets the per-debate ranking MAP. The last line is exactly `F1 0.xxx`.
+--sentences` uses (with --encoder: the optional encoder scorer, batched). A CheckThat! 2020
+debates file (debate, line_number, speaker, text, label) also gets the per-debate ranking MAP.
+The last line is exactly `F1 0.xxx`.
 """
 
 from __future__ import annotations
@@ -20,7 +22,8 @@ try:
     import factcheck.analysis.claim_detector  # noqa: F401
 except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
-from factcheck.analysis.checkworthiness_model import LinearModel, read_labelled  # noqa: E402
+from factcheck.analysis.checkworthiness_model import MODEL_PATH, LinearModel  # noqa: E402
+from factcheck.analysis.checkworthiness_training import read_labelled  # noqa: E402
 from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector  # noqa: E402
 
 
@@ -42,18 +45,34 @@ def mean_average_precision(scores: list[float], gold: list[bool], docs: list[str
     return sum(aps) / max(1, len(aps))
 
 
+def make_scorer(args):
+    if not (args.encoder or args.encoder_model):
+        return LinearModel.load(args.model) if args.model else None
+    from factcheck.analysis.checkworthiness_encoder import (  # noqa: PLC0415
+        ENCODER_MODEL_PATH,
+        EncoderScorer,
+    )
+
+    return EncoderScorer.load(args.encoder_model or ENCODER_MODEL_PATH,
+                              base_path=args.model or MODEL_PATH)
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
     parser.add_argument("--model", type=Path, help="a model file other than the shipped one")
+    parser.add_argument("--encoder", action="store_true",
+                        help="score with the optional encoder scorer (the `encoder` extra)")
+    parser.add_argument("--encoder-model", type=Path,
+                        help="an encoder model file other than the shipped one (implies --encoder)")
     args = parser.parse_args(argv)
     try:
         texts, gold, docs = read_labelled(args.data)
+        scorer = make_scorer(args)
     except ValueError as error:
         raise SystemExit(f"error: {error}") from None
 
-    scorer = LinearModel.load(args.model) if args.model else None
     detector = ClaimDetector(threshold=args.threshold, scorer=scorer)
     detector.score_sentences(["Warm-up: the model and gazetteer load here, not in the timing."])
     started, cpu_started = time.perf_counter(), time.process_time()
@@ -67,6 +86,7 @@ def main(argv: list[str] | None = None) -> None:
     recall = tp / max(1, sum(gold))
     f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
     print(f"data       {args.data} ({len(texts)} sentences, {sum(gold)} Yes)")
+    print(f"scorer     {type(detector.scorer).__name__}")
     print(f"threshold  {args.threshold}")
     print(f"precision  {precision:.3f}")
     print(f"recall     {recall:.3f}")
@@ -74,8 +94,13 @@ def main(argv: list[str] | None = None) -> None:
         scores = [r.score for r in results]
         print(f"MAP        {mean_average_precision(scores, gold, docs):.3f} "
               f"(per document, {len(set(docs))} documents)")
+    cores = "one core"
+    if args.encoder or args.encoder_model:
+        import torch  # noqa: PLC0415
+
+        cores = f"torch on {torch.get_num_threads()} threads, their CPU time summed"
     print(f"speed      {len(texts) / elapsed:,.0f} sentences/s wall clock, "
-          f"{len(texts) / max(cpu, 1e-9):,.0f} sentences per CPU-second (one process, one core; "
+          f"{len(texts) / max(cpu, 1e-9):,.0f} sentences per CPU-second (one process, {cores}; "
           f"load average {os.getloadavg()[0]:.1f})")
     print(f"machine    {platform.platform()}, {os.cpu_count()} CPUs, "
           f"{platform.processor() or platform.machine()}, Python {platform.python_version()}")

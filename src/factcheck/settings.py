@@ -26,6 +26,8 @@ class Settings(BaseSettings):
     # None means "the value the shipped model was calibrated with".
     claim_threshold: float | None = Field(None, ge=0, le=1)
     high_priority_threshold: float | None = Field(None, ge=0, le=1)
+    # Score with the optional encoder model (the `encoder` extra; the linear model without it).
+    detector_encoder: bool = False
 
     # Workbench
     lease_minutes: int = Field(30, gt=0)

@@ -29,22 +29,40 @@ def train(
                                              "(default: the one shipped in the package).")] = None,
     seed: Annotated[int, typer.Option(help="Random seed for the folds.")] = 0,
     folds: Annotated[int, typer.Option(min=2, max=20, help="Cross-validation folds.")] = 5,
+    encoder: Annotated[bool, typer.Option("--encoder", help="Also train the optional encoder "
+                                          "model (needs the `encoder` extra).")] = False,
+    encoder_out: Annotated[Path | None, typer.Option(
+        "--encoder-out", help="Encoder model file to write (default: the shipped one).")] = None,
 ) -> None:
-    """Cross-validate on DATA, choose the thresholds, fit and write the JSON model."""
+    """Cross-validate on DATA, choose the thresholds, fit and write the JSON model(s)."""
     try:
         import sklearn  # noqa: F401, PLC0415
     except ImportError:
         _fail("training needs scikit-learn: pip install 'factcheck[train]'")
+    from factcheck.analysis.checkworthiness_encoder import ENCODER_MODEL_PATH  # noqa: PLC0415
     from factcheck.analysis.checkworthiness_model import MODEL_PATH  # noqa: PLC0415
-    from factcheck.analysis.checkworthiness_model import train as train_model  # noqa: PLC0415
+    from factcheck.analysis.checkworthiness_training import train as train_model  # noqa: PLC0415
 
+    if encoder_out is not None:
+        encoder = True
     try:
-        report = train_model(data, out_path=out or MODEL_PATH, seed=seed, folds=folds)
+        report = train_model(data, out_path=out or MODEL_PATH, seed=seed, folds=folds,
+                             encoder_out=(encoder_out or ENCODER_MODEL_PATH) if encoder else None)
     except (ValueError, UnicodeDecodeError) as error:
         _fail(str(error))
     except OSError as error:
         _fail(f"{error.filename or out}: {error.strerror}")
     typer.echo(f"sentences        {report.sentences} ({report.positives} check-worthy)")
+    _print_model(report, f"{report.terms} terms")
+    if report.encoder is not None:
+        typer.echo("encoder model (stacked: embedding + the linear model's out-of-fold logit)")
+        _print_model(report.encoder, f"{report.encoder.terms} dimensions")
+    elif report.out_path == MODEL_PATH and ENCODER_MODEL_PATH.exists():
+        typer.echo(f"note             {ENCODER_MODEL_PATH.name} was stacked on the previous model "
+                   f"file: retrain it with --encoder")
+
+
+def _print_model(report, size: str) -> None:
     typer.echo(f"cross-validation {report.folds} folds, out-of-fold at the queue threshold:")
     typer.echo(f"  precision      {report.cv_precision:.3f}")
     typer.echo(f"  recall         {report.cv_recall:.3f}")
@@ -53,5 +71,4 @@ def train(
     typer.echo(f"high priority    0.8 (logit {report.raw_high_priority_threshold:.3f}): "
                f"precision {report.high_priority_precision:.3f}, "
                f"recall {report.high_priority_recall:.3f}")
-    typer.echo(f"model            {report.out_path} ({report.terms} terms, "
-               f"{report.size_bytes / 1e6:.2f} MB)")
+    typer.echo(f"model            {report.out_path} ({size}, {report.size_bytes / 1e6:.2f} MB)")

@@ -9,10 +9,9 @@ from factcheck.analysis.checkworthiness_model import (
     MODEL_PATH,
     LinearModel,
     default_scorer,
-    read_labelled,
-    train,
     word_ngrams,
 )
+from factcheck.analysis.checkworthiness_training import read_labelled, train
 from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector
 from factcheck.analysis.features import extract_features
 
