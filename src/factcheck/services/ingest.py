@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.attributes import set_committed_value
 
 from factcheck.analysis.anchoring import quote_selector
+from factcheck.analysis.checkworthiness_model import select_scorer
 from factcheck.analysis.claim_detector import ClaimDetector, SentenceResult
 from factcheck.exceptions import NotFoundError, ValidationError
 from factcheck.models import Article, ArticleRevision, Claim, ClaimStatus, Fact, Sentence, User
@@ -39,9 +40,13 @@ def content_hash(text: str) -> str:
 
 
 def make_detector(settings: Settings) -> ClaimDetector:
+    """The detector the settings ask for: the shipped linear model, or the encoder scorer when
+    FACTCHECK_DETECTOR_ENCODER is on (and the `encoder` extra installed); both are calibrated to
+    the same thresholds."""
+    scorer = select_scorer(encoder=settings.detector_encoder)
     if settings.claim_threshold is None:
-        return ClaimDetector()
-    return ClaimDetector(threshold=settings.claim_threshold)
+        return ClaimDetector(scorer=scorer)
+    return ClaimDetector(threshold=settings.claim_threshold, scorer=scorer)
 
 
 class IngestService:

@@ -205,3 +205,15 @@ def test_train_with_the_encoder_writes_a_stacked_model_that_loads(encoder_scorer
     claim, opinion = ClaimDetector(scorer=scorer).score_sentences(
         ["Unemployment rose to 9 percent in 2009.", "I think we need to work together."])
     assert claim.score > opinion.score and not opinion.is_claim
+
+
+def test_the_setting_makes_every_detector_of_the_product_use_the_encoder(encoder_scorer,
+                                                                          monkeypatch):
+    from factcheck.services.ingest import make_detector  # noqa: PLC0415
+    from factcheck.settings import Settings  # noqa: PLC0415
+
+    monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
+    on = make_detector(Settings(_env_file=None, detector_encoder=True, claim_threshold=0.6))
+    off = make_detector(Settings(_env_file=None))
+    assert isinstance(on.scorer, EncoderScorer) and on.threshold == 0.6
+    assert isinstance(off.scorer, LinearModel) and off.threshold == DEFAULT_THRESHOLD
