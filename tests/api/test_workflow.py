@@ -61,6 +61,37 @@ def test_a_claim_goes_from_candidate_to_published_over_json(client, db, claims, 
     assert [v["id"] for v in feed["verdicts"]] == [published["id"]]
 
 
+def test_an_editor_corrects_and_withdraws_the_correction_over_json(client, db, claims, as_checker,
+                                                                     as_editor, scale):
+    claim = claims[0]
+    call(client, "POST", f"/claims/{claim.id}/accept", as_checker, version=claim.version)
+    call(client, "POST", f"/claims/{claim.id}/take", as_checker)
+    source = call(client, "POST", "/sources", as_checker, 201, url="https://bls.gov/cps", title="CPS",
+                  kind="official")
+    call(client, "POST", f"/claims/{claim.id}/evidence", as_checker, 201, source_id=source["id"],
+         excerpt="3.4 percent", stance="supports")
+    ratings = call(client, "GET", "/ratings", as_checker)
+    draft = call(client, "PUT", f"/claims/{claim.id}/verdict", as_checker, lock_version=0,
+                 rating_id=ratings[-1]["id"], summary="The BLS says so.")
+    submitted = call(client, "POST", f"/claims/{claim.id}/submit", as_checker,
+                     lock_version=draft["lock_version"])
+    published = call(client, "POST", f"/claims/{claim.id}/approve", as_editor,
+                     lock_version=submitted["lock_version"])
+    correction = call(client, "POST", f"/claims/{claim.id}/correct", as_editor, 201,
+                      rating_id=ratings[0]["id"], summary="Revised.", correction_note="Oops.")
+    assert correction["state"] == "in_review"
+    path = f"/api/v1/claims/{claim.id}/withdraw-correction"
+    assert_error(client.post(path, headers=as_checker, json={"reason": "No"}), 403, "forbidden")
+    call(client, "POST", f"/claims/{claim.id}/withdraw-correction", as_editor, 422, reason="")
+    withdrawn = call(client, "POST", f"/claims/{claim.id}/withdraw-correction", as_editor,
+                     reason="The first version was right.")
+    assert (withdrawn["id"], withdrawn["state"]) == (correction["id"], "withdrawn")
+    feed = call(client, "GET", "/verdicts", as_checker)
+    assert [v["id"] for v in feed["verdicts"]] == [published["id"]]
+    again = client.post(path, headers=as_editor, json={"reason": "Twice"})
+    assert "no correction to withdraw" in assert_error(again, 409, "conflict")["message"]
+
+
 def test_an_illegal_transition_is_409_naming_the_allowed_ones(client, db, claims, as_checker):
     claim = claims[0]
     call(client, "POST", f"/claims/{claim.id}/dismiss", as_checker, version=claim.version)

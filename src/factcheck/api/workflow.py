@@ -15,7 +15,7 @@ from factcheck.api.responses import AUTH_ERRORS, error_responses
 from factcheck.api.schemas import MAX_ID, NO_NUL
 from factcheck.api.workflow_schemas import (
     CorrectionIn, DraftIn, DraftOut, DuplicateIn, EvidenceIn, EvidenceOut, LockIn, RatingScaleOut,
-    ReturnIn, SourceIn, SourceOut, VersionIn, WorkflowClaimOut,
+    ReturnIn, SourceIn, SourceOut, VersionIn, WithdrawIn, WorkflowClaimOut,
 )
 from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.exceptions import PermissionDenied
@@ -159,6 +159,16 @@ def correct(claim_id: ClaimId, body: CorrectionIn, db: DbSession, settings: Sett
         reasoning=body.reasoning, correction_note=body.correction_note,
         claim_reviewed=body.claim_reviewed,
     )
+    return present.draft_json(verdict)
+
+
+@router.post("/claims/{claim_id}/withdraw-correction", response_model=DraftOut,
+             responses=ACTION_ERRORS,
+             summary="Editors: withdraw a correction not yet approved (the published version stands)")
+def withdraw_correction(claim_id: ClaimId, body: WithdrawIn, db: DbSession, settings: SettingsDep,
+                        actor: Actor) -> dict:
+    verdict = ReviewService(db, settings=settings).withdraw_correction(
+        claim_id, actor=actor, reason=body.reason)
     return present.draft_json(verdict)
 
 

@@ -63,6 +63,10 @@ class CorrectionIn(StrictModel):
     claim_reviewed: Annotated[Text, Field(max_length=1000)] | None = None
 
 
+class WithdrawIn(StrictModel):
+    reason: Annotated[Text, Field(min_length=1, max_length=5000)]
+
+
 class WorkflowClaimOut(BaseModel):
     id: int
     article_id: int
