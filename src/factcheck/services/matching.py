@@ -1,12 +1,11 @@
 """"Checked before": match new claims to published verdicts, suggest or auto-link, and act on suggestions.
 
-The full-text index picks candidates (services/match_index.py); analysis/claim_matcher.py re-scores
-them into a probability compared with the two configured thresholds.
+The search (services/match_search.py: full-text candidates, re-scored into a probability) is
+compared here with the two configured thresholds.
 """
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
@@ -15,43 +14,32 @@ from sqlalchemy.orm import Session
 
 from factcheck.analysis import claim_matcher as cm
 from factcheck.analysis.claim_groups import group_near_identical
-from factcheck.analysis.sentence_encoder import from_blob, get_encoder, to_blob
 from factcheck.exceptions import ConflictError, NotFoundError, ValidationError
 from factcheck.models import (
     Article, Claim, ClaimStatus, Rating, Role, User, Verdict, VerdictState, utcnow,
 )
 from factcheck.models.match import MatchSuggestion
 from factcheck.services.audit import AuditService
-from factcheck.services.match_index import (
-    COMMON_FLOOR, MAX_QUERY_WORDS, DocumentInput, Hit, MatchIndex,
-)
+from factcheck.services.match_index import COMMON_FLOOR, MAX_QUERY_WORDS
+from factcheck.services.match_search import CANDIDATES, ENCODER_CANDIDATES, Match, MatchSearch
 from factcheck.services.permissions import require_role
 from factcheck.services.triage import TriageService
 from factcheck.services.verdicts import next_number
 from factcheck.services.workflow import move, valid_id
 from factcheck.settings import Settings
 
-log = logging.getLogger(__name__)
+__all__ = ["CANDIDATES", "ENCODER_CANDIDATES", "Match", "MatchingService", "SuggestionView"]
 
-CANDIDATES = 30  # first-stage hits re-scored per query
 # For a new claim only confident matches matter: its 6 rarest words (none in over 300 claims when
 # rarer ones exist) and 8 candidates find the same suggestions at 0.9 on dev, twice as fast.
 SUGGEST_PLAN = {"candidates": 8, "most_words": 6, "common": 300, "lexical_floor": cm.SUGGEST_FLOOR}
-# With the sentence encoder a paraphrase sharing few words can still win: 50 candidates (chosen on
-# train: 30 → 100 differ by < 0.01 MAP@5). New claims: 8 find 98% of train's suggestions at 0.55.
-ENCODER_CANDIDATES = 50
+# With the sentence encoder, new claims: 8 candidates find 98% of train's suggestions at 0.55.
 ENCODER_SUGGEST_PLAN = {"candidates": 8, "most_words": MAX_QUERY_WORDS, "common": COMMON_FLOOR}
 MAX_SUGGESTIONS = 3  # per new claim
 MAX_BULK = 200
 MAX_GROUPED = 500  # candidate claims compared when grouping the queue
 OPEN_STATES = ("suggested", "auto_linked")
 SHOWN_STATES = ("suggested", "auto_linked", "confirmed")
-
-
-@dataclass(frozen=True)
-class Match:
-    document: Hit
-    score: float
 
 
 @dataclass
@@ -74,104 +62,17 @@ class BulkOutcome:
     skipped: dict[int, str] = field(default_factory=dict)  # suggestion id → why it was left alone
 
 
-class MatchingService:
+class MatchingService(MatchSearch):
+    """Suggestions for new claims (above the lower threshold; an automatic link above the higher
+    one) and what people decide about them; the search itself is MatchSearch's."""
+
     def __init__(self, db: Session, *, settings: Settings | None = None) -> None:
-        self.db = db
-        self.encoder = get_encoder() if settings and settings.matching_encoder else None
-        if settings and settings.matching_encoder and self.encoder is None:
-            log.warning("FACTCHECK_MATCHING_ENCODER is on but the `encoder` extra is not installed: "
-                        "matching stays lexical")
+        super().__init__(db, settings=settings)
         defaults = Settings.model_fields
         self.suggest_at = (settings.match_suggest_threshold if settings
                            else defaults["match_suggest_threshold"].default)
         self.auto_at = settings.match_auto_threshold if settings else defaults["match_auto_threshold"].default
-        self.index = MatchIndex(db)
         self.audit = AuditService(db)
-
-    # -- the index ---------------------------------------------------------------------------------
-
-    def index_verdict(self, verdict: Verdict) -> None:
-        """Make a published verdict's claim findable (a correction replaces the earlier entry)."""
-        if verdict.state != VerdictState.published.value:
-            raise ConflictError("Only a published verdict can be matched against.")
-        claim = self.db.get(Claim, verdict.claim_id)
-        article = self.db.get(Article, claim.article_id)
-        words = [verdict.claim_reviewed.strip(), claim.exact.strip()]
-        text = " ".join(dict.fromkeys(w for w in words if w))
-        self.index.put([DocumentInput(
-            claim_id=claim.id, verdict_id=verdict.id, rating_id=verdict.rating_id, text=text,
-            title=article.title if article else "", summary=verdict.summary,
-            published_at=verdict.published_at,
-            embedding=to_blob(self.encoder.encode([cm.clean(text)])[0]) if self.encoder else None)])
-
-    def reindex(self, *, everything: bool = False, batch: int = 256) -> int:
-        """Store the encoder's vector of published claims that lack one (or of all): how many."""
-        if self.encoder is None:
-            raise ConflictError("The sentence encoder is off or not installed "
-                                "(FACTCHECK_MATCHING_ENCODER, the `encoder` extra).")
-        done, after = 0, 0
-        while rows := self.index.without_embedding(after=after, limit=batch, everything=everything):
-            vectors = self.encoder.encode([cm.clean(text) for _, text in rows])
-            self.index.set_embeddings({i: to_blob(v) for (i, _), v in zip(rows, vectors, strict=True)})
-            done, after = done + len(rows), rows[-1][0]
-        return done
-
-    def candidates(self, text: str, *, limit: int = CANDIDATES, stats: cm.Stats | None = None,
-                   most_words: int = MAX_QUERY_WORDS, common: int = COMMON_FLOOR) -> list[Hit]:
-        """The full-text stage alone: documents sharing the query's rarest words, database-ranked."""
-        query = cm.Query.of(text)
-        if not query.terms:
-            return []
-        stats = stats or self.index.stats(query.terms)
-        words = self.index.query_words(text, stats, most=most_words, common=common)
-        return self.index.search([words], limit=limit, stats=stats,
-                                 embeddings=self.encoder is not None)[0]
-
-    def match(self, text: str, *, limit: int = 5, exclude_claim_id: int | None = None,
-              candidates: int | None = None, most_words: int = MAX_QUERY_WORDS,
-              common: int = COMMON_FLOOR) -> list[Match]:
-        """Published claims most like `text`, with match probabilities, best first."""
-        if candidates is None:
-            candidates = ENCODER_CANDIDATES if self.encoder else CANDIDATES
-        ranked = self._rank([text], [exclude_claim_id], candidates=candidates,
-                            most_words=most_words, common=common)[0]
-        return [Match(hit, score) for hit, score in ranked[:limit]]
-
-    def _rank(self, texts: Sequence[str], exclude: Sequence[int | None], *, candidates: int,
-              most_words: int, common: int, budget: tuple[int, int] | None = None,
-              lexical_floor: float = 0.0) -> list[list[tuple[Hit, float]]]:
-        """Each text's candidates re-scored, best first: one statistics query and one full-text
-        statement for all the texts, and (encoder on) one batch through the encoder.
-        """
-        queries = [cm.Query.of(t) for t in texts]
-        stats = self.index.stats({t for q in queries for t in q.terms})
-        words = [self.index.query_words(t, stats, most=most_words, common=common) if q.terms else []
-                 for t, q in zip(texts, queries, strict=True)]
-        found = self.index.search(words, limit=candidates + 1, stats=stats,
-                                  embeddings=self.encoder is not None, budget=budget)
-        hits = [[h for h in hs if h.claim_id != ex][:candidates]
-                for hs, ex in zip(found, exclude, strict=True)]
-        similarity = self._similarities(texts, hits) if self.encoder else None
-        ranked = []
-        for i, (query, these) in enumerate(zip(queries, hits, strict=True)):
-            scored = cm.rescore(query, [
-                cm.Candidate(h.id, h.text, h.title, h.summary, terms=h.terms,
-                             similarity=similarity[i][j] if similarity else None)
-                for j, h in enumerate(these)], stats, lexical_floor=lexical_floor)
-            by_id = {h.id: h for h in these}
-            ranked.append([(by_id[c.key], score) for c, score in scored])
-        return ranked
-
-    def _similarities(self, texts: Sequence[str], hits: Sequence[Sequence[Hit]]) -> list[list[float]]:
-        """Cosine between each text and each of its hits (hits not yet encoded are encoded here)."""
-        wanted = [i for i, these in enumerate(hits) if these]
-        missing = list(dict.fromkeys(h.text for these in hits for h in these if h.embedding is None))
-        vectors = self.encoder.encode([cm.clean(t) for t in [*(texts[i] for i in wanted), *missing]])
-        query_vector = dict(zip(wanted, vectors, strict=False))
-        late = dict(zip(missing, vectors[len(wanted):], strict=True))
-        return [[float(query_vector[i] @ (from_blob(h.embedding) if h.embedding is not None
-                                           else late[h.text])) for h in these] if these else []
-                for i, these in enumerate(hits)]
 
     # -- suggestions -------------------------------------------------------------------------------
 
