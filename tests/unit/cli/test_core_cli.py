@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-from typer.testing import CliRunner
 
 from factcheck import migrations
 from factcheck.cli import app
@@ -18,12 +17,8 @@ TEXT = (
 
 
 @pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
 def database(tmp_path, monkeypatch):
+    """Unlike the shared fixture, not migrated: these tests run `factcheck db upgrade` themselves."""
     url = f"sqlite:///{tmp_path / 'cli.db'}"
     monkeypatch.setenv("FACTCHECK_DATABASE_URL", url)
     get_settings.cache_clear()

@@ -6,9 +6,7 @@ import os
 
 import pytest
 from sqlalchemy import func, select
-from typer.testing import CliRunner
 
-from factcheck import migrations
 from factcheck.analysis.sentence_encoder import encoder_installed
 from factcheck.cli import app
 from factcheck.db import make_engine, make_session_factory
@@ -16,22 +14,6 @@ from factcheck.models.match import MatchDocument
 from factcheck.services.match_index import DocumentInput, MatchIndex
 from factcheck.settings import get_settings
 from tests.factories import ClaimFactory, RevisionFactory, VerdictFactory, bind
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'matching.db'}"
-    monkeypatch.setenv("FACTCHECK_DATABASE_URL", url)
-    monkeypatch.setenv("FACTCHECK_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    migrations.upgrade(url)
-    yield url
-    get_settings.cache_clear()
 
 
 def publish_unencoded(url: str, texts: list[str]) -> None:

@@ -4,31 +4,12 @@ from __future__ import annotations
 
 import pytest
 from sqlalchemy import select
-from typer.testing import CliRunner
 
-from factcheck import migrations
 from factcheck.cli import app
 from factcheck.db import make_engine, make_session_factory
 from factcheck.models import AuditEvent, User
-from factcheck.settings import get_settings
 
 PASSWORD = "operator chosen password"
-
-
-@pytest.fixture
-def runner() -> CliRunner:
-    return CliRunner()
-
-
-@pytest.fixture
-def database(tmp_path, monkeypatch):  # type: ignore[no-untyped-def]
-    url = f"sqlite:///{tmp_path / 'users.db'}"
-    monkeypatch.setenv("FACTCHECK_DATABASE_URL", url)
-    monkeypatch.setenv("FACTCHECK_ENVIRONMENT", "test")
-    get_settings.cache_clear()
-    migrations.upgrade(url)
-    yield url
-    get_settings.cache_clear()
 
 
 def read_users(url: str) -> dict[str, User]:
