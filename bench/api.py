@@ -1,6 +1,7 @@
 """Publishing API throughput and latency on PostgreSQL: ping (the ceiling), the verdicts of an article
-with 50 published verdicts (full body, and 304 for a client sending its ETag), and POST /articles
-(1,000 words), with 1 and 2 uvicorn workers.
+with 50 published verdicts (full body, 304 for a client sending its ETag, and with the change
+listener off), and POST /articles (1,000 words), with 1 and 2 uvicorn workers; then how long a
+commit takes to reach a listening process.
 
     .venv/bin/python bench/api.py [--database-url postgresql+psycopg://postgres@127.0.0.1:5432/factcheck_bench]
 
@@ -111,11 +112,11 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(url: str, workers: int) -> tuple[subprocess.Popen, str]:
+def start_server(url: str, workers: int, *, listen: bool = True) -> tuple[subprocess.Popen, str]:
     port = free_port()
     env = {**os.environ, "FACTCHECK_DATABASE_URL": url, "FACTCHECK_ENVIRONMENT": "test",
            "FACTCHECK_SECRET_KEY": "bench", "FACTCHECK_API_RATE_LIMIT_PER_MINUTE": "100000000",
-           "FACTCHECK_RUN_WORKER_IN_APP": "false"}
+           "FACTCHECK_RUN_WORKER_IN_APP": "false", "FACTCHECK_API_CACHE_LISTEN": str(listen).lower()}
     # uvicorn directly, to turn the access log off (as a production deployment behind a proxy would).
     server = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "factcheck.app:create_app", "--factory", "--host", "127.0.0.1",
@@ -233,7 +234,45 @@ def main() -> None:
                          post_load(post, token=token, seconds=args.seconds * 2, connections=args.connections)))
         finally:
             stop_server(server)
+        # The same route with the change listener off: every request reads the article's fingerprint.
+        server, base = start_server(args.database_url, workers, listen=False)
+        try:
+            verdicts = f"{base}/api/v1/articles/{external_id}/verdicts"
+            wrk(verdicts, token=token, seconds=2, connections=args.connections)
+            rows.append((workers, "  same, no listener (reads)",
+                         wrk(verdicts, token=token, seconds=args.seconds, connections=args.connections)))
+        finally:
+            stop_server(server)
     print_table(rows, args)
+    print(notification_delay(args.database_url))
+
+
+def notification_delay(url: str, commits: int = 200) -> str:
+    """From a commit that changes what a cached body shows to a listening process knowing it."""
+    from factcheck.api.invalidation import ChangeListener
+    from factcheck.db import make_engine
+
+    engine = make_engine(url)
+    listener = ChangeListener.for_engine(engine)
+    listener.start()
+    assert listener.wait_until_listening()
+    delays = []
+    try:
+        for _ in range(commits):
+            before = listener.current()
+            with engine.connect() as connection:
+                connection.execute(text("UPDATE rating SET label = label WHERE false"))
+                connection.commit()
+                committed = time.perf_counter()
+            while listener.current() == before:
+                time.sleep(0)
+            delays.append((time.perf_counter() - committed) * 1000)
+    finally:
+        listener.stop()
+        engine.dispose()
+    delays.sort()
+    return (f"commit → listener knows ({commits} commits, idle): median {delays[len(delays) // 2]:.2f} ms, "
+            f"p99 {delays[int(len(delays) * 0.99) - 1]:.2f} ms")
 
 
 def print_table(rows: list, args: argparse.Namespace) -> None:

@@ -95,6 +95,7 @@ def settings(database_url: str) -> Settings:
     return Settings(
         _env_file=None, environment="test", database_url=database_url,
         secret_key="test-secret-key-for-the-suite", run_worker_in_app=False,
+        api_cache_listen=False,  # tests write in a transaction that never commits: nothing notifies
     )
 
 

@@ -12,6 +12,7 @@ from fastapi.staticfiles import StaticFiles
 
 from factcheck import __version__
 from factcheck.api import router as api
+from factcheck.api.invalidation import ChangeListener
 from factcheck.db import make_engine, make_read_session_factory, make_session_factory
 from factcheck.paths import STATIC_DIR
 from factcheck.settings import Settings, get_settings
@@ -29,10 +30,22 @@ from factcheck.web import matching
 @asynccontextmanager
 async def lifespan(app: FastAPI) -> AsyncIterator[None]:
     start_background_worker(app)  # webhook delivery inside `serve` for the embedded SQLite default
+    listener = app.state.change_listener = _change_listener(app)
+    if listener is not None:
+        listener.start()
     try:
         yield
     finally:
+        if listener is not None:
+            listener.stop()
         stop_background_worker(app)
+
+
+def _change_listener(app: FastAPI) -> ChangeListener | None:
+    engine: Engine = app.state.engine
+    if engine.dialect.name != "postgresql" or not app.state.settings.api_cache_listen:
+        return None
+    return ChangeListener.for_engine(engine)
 
 
 def create_app(settings: Settings | None = None, *, engine: Engine | None = None) -> FastAPI:

@@ -40,6 +40,9 @@ class Settings(BaseSettings):
     organization_name: str = "The Newsroom"
     organization_url: str = "https://example.org"
     api_rate_limit_per_minute: int = Field(600, gt=0)
+    # PostgreSQL: each process LISTENs for publishes instead of reading the verdicts fingerprint on
+    # every request (api/invalidation.py). Off: every request reads (as on SQLite).
+    api_cache_listen: bool = True
 
     # Claim matching (similarity in [0, 1])
     match_suggest_threshold: float = Field(0.55, ge=0, le=1)

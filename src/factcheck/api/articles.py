@@ -10,7 +10,8 @@ from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
 from factcheck.api.auth import ArticlesRead, ArticlesWrite, VerdictsRead
-from factcheck.api.caching import BodyCache, RenderedBody, body_cache, render_json, respond
+from factcheck.api.caching import BodyCache, RenderedBody, body_cache, fingerprints, render_json, respond
+from factcheck.api.invalidation import ChangeListener, wants_fresh_read
 from factcheck.api.reads import coalescer, read
 from factcheck.api.responses import (
     AUTH_ERRORS, ArticleVerdictsOut, ArticleWithClaims, IngestOut, error_responses,
@@ -94,8 +95,7 @@ async def get_article_verdicts(
     # A site polls this: a request pays at most one cheap read, shared with the requests for the
     # same article that arrived before it started (exact across processes), and the body is
     # rendered once per change, per process.
-    fingerprint = await coalescer(request).read(("verdicts", external_id), lambda: read(
-        request, lambda s: PublishingService(s).article_fingerprint(external_id)))
+    fingerprint = await _fingerprint(request, external_id)
     key = ("verdicts", fingerprint)
     cache = body_cache(request)
     rendered = cache.get(key)
@@ -103,6 +103,24 @@ async def get_article_verdicts(
         rendered = await run_in_threadpool(
             _render_article_verdicts, db, settings, external_id, cache)
     return respond(request, rendered)
+
+
+async def _fingerprint(request: Request, external_id: str) -> tuple[object, ...]:
+    """The article's fingerprint: remembered while the change listener hears no publish (PostgreSQL),
+    else read, shared with the requests for the same article that arrived before the read started."""
+    listener: ChangeListener | None = getattr(request.app.state, "change_listener", None)
+    generation = listener.current() if listener is not None else None
+    known = fingerprints(request)
+    if generation is not None and not wants_fresh_read(request.headers.get("cache-control")):
+        remembered = known.get(external_id)
+        if remembered is not None and remembered[0] == generation:
+            return remembered[1]
+    # Read after `generation` was taken: a publish notified since then bumps it past this entry.
+    fingerprint = await coalescer(request).read(("verdicts", external_id), lambda: read(
+        request, lambda s: PublishingService(s).article_fingerprint(external_id)))
+    if generation is not None:
+        known.put(external_id, (generation, fingerprint))
+    return fingerprint
 
 
 def _render_article_verdicts(

@@ -7,7 +7,7 @@ import json
 import threading
 from collections import OrderedDict
 from collections.abc import Hashable
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from fastapi import Request
 from starlette.responses import Response
@@ -30,33 +30,49 @@ def render_json(payload: Any, media_type: str = JSON_MEDIA_TYPE) -> RenderedBody
     )
 
 
-class BodyCache:
-    """A bounded LRU of rendered bodies keyed by a fingerprint of everything the body depends on."""
+V = TypeVar("V")
+
+
+class LruCache(Generic[V]):
+    """A bounded LRU: rendered bodies keyed by a fingerprint of everything the body depends on (and
+    the remembered fingerprints themselves, api/articles.py)."""
 
     def __init__(self, size: int = 512) -> None:
         self.size = size
-        self._items: OrderedDict[Hashable, RenderedBody] = OrderedDict()
+        self._items: OrderedDict[Hashable, V] = OrderedDict()
         self._lock = threading.Lock()
 
-    def get(self, key: Hashable) -> RenderedBody | None:
+    def get(self, key: Hashable) -> V | None:
         with self._lock:
             hit = self._items.get(key)
             if hit is not None:
                 self._items.move_to_end(key)
             return hit
 
-    def put(self, key: Hashable, rendered: RenderedBody) -> None:
+    def put(self, key: Hashable, value: V) -> None:
         with self._lock:
-            self._items[key] = rendered
+            self._items[key] = value
             self._items.move_to_end(key)
             while len(self._items) > self.size:
                 self._items.popitem(last=False)
+
+
+BodyCache = LruCache[RenderedBody]
+Fingerprints = LruCache[tuple[int, tuple[object, ...]]]
 
 
 def body_cache(request: Request) -> BodyCache:
     cache = getattr(request.app.state, "api_body_cache", None)
     if cache is None:
         cache = request.app.state.api_body_cache = BodyCache()
+    return cache
+
+
+def fingerprints(request: Request) -> Fingerprints:
+    """Each article's last fingerprint read, with the change listener's generation at the time."""
+    cache = getattr(request.app.state, "api_fingerprints", None)
+    if cache is None:
+        cache = request.app.state.api_fingerprints = Fingerprints(size=4096)
     return cache
 
 
