@@ -64,14 +64,25 @@ def _lookups(request: Request) -> dict[str, asyncio.Task[TokenGrant]]:
 
 async def token_grant(request: Request, secret: str) -> TokenGrant:
     """The cached grant, or one lookup per process however many requests bring the token at once."""
+    grant = cached_grant(request, secret)
+    if grant is not None:
+        return grant
+    cache = token_cache(request)
+    task = _look_up_once(request, cache, hash_secret(secret), secret)
+    return await asyncio.shield(task)  # a client that hangs up does not cancel the others' lookup
+
+
+def cached_grant(request: Request, secret: str) -> TokenGrant | None:
+    """The grant this process holds for the token (read again in the background when due), or None."""
     cache, digest = token_cache(request), hash_secret(secret)
     grant = cache.get(digest)
-    if grant is not None:
-        if cache.due(digest):
-            _look_up_once(request, cache, digest, secret)  # in the background; this request goes on
-        return grant
-    task = _look_up_once(request, cache, digest, secret)
-    return await asyncio.shield(task)  # a client that hangs up does not cancel the others' lookup
+    if grant is not None and cache.due(digest):
+        _look_up_once(request, cache, digest, secret)  # in the background; this request goes on
+    return grant
+
+
+def well_formed(secret: str) -> bool:
+    return "\x00" not in secret and secret.isascii()
 
 
 def _look_up_once(
@@ -113,7 +124,7 @@ async def authenticate(
     if credentials is None:
         raise AuthenticationError("This needs an API token: send `Authorization: Bearer <token>`.")
     secret = credentials.credentials
-    if "\x00" in secret or not secret.isascii():
+    if not well_formed(secret):
         raise AuthenticationError("The bearer token is malformed.")
     token = await token_grant(request, secret)
     token.check_not_expired(utcnow())

@@ -6,6 +6,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.dependencies.models import Dependant
 
 from factcheck.api import articles, detect, errors, verdicts, workflow
+from factcheck.api.fast_path import CachedVerdicts
 from factcheck.exceptions import ValidationError
 
 API_PREFIX = "/api/v1"
@@ -55,4 +56,5 @@ def install(app: FastAPI) -> None:
     """Mount the router; call after the HTML error handlers so JSON ones wrap them for /api/ paths."""
     app.include_router(router)
     errors.install(app)
+    app.add_middleware(CachedVerdicts)  # inside the body limit (the last added runs first)
     app.add_middleware(errors.BodyLimitMiddleware, max_bytes=app.state.settings.max_upload_bytes)
