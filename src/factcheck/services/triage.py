@@ -221,8 +221,11 @@ class TriageService:
             result.done.append(claim_id)
         return result
 
-    def add_manual_claim(self, *, article_id: int, start: int, end: int, actor: User) -> Claim:
-        """A claim the detector missed, marked by a checker on the current revision (accepted)."""
+    def add_manual_claim(self, *, article_id: int, start: int, end: int, actor: User,
+                         detector: ClaimDetector | None = None) -> Claim:
+        """A claim the detector missed, marked by a checker on the current revision (accepted),
+        scored and explained by `detector` (the one ingest uses: `ingest.make_detector(settings)`;
+        the shipped linear model when not given)."""
         require_role(actor, Role.checker)
         article = self.db.get(Article, article_id) if valid_id(article_id) else None
         if article is None:
@@ -243,7 +246,7 @@ class TriageService:
         self._refuse_same_span(revision, start, end)
         quote = quote_selector(text, start, end)
         published = article.published_at.date() if article.published_at else None
-        result = ClaimDetector().score_sentences([quote.exact], published_at=published)[0]
+        result = (detector or ClaimDetector()).score_sentences([quote.exact], published_at=published)[0]
         claim = Claim(
             article_id=article.id, revision_id=revision.id, sentence_id=self._sentence_at(revision, start),
             status=ClaimStatus.accepted.value, origin="manual",

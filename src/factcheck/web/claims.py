@@ -16,6 +16,7 @@ from factcheck.dependencies import DbSession, SettingsDep
 from factcheck.exceptions import ConflictError, ValidationError
 from factcheck.models import utcnow
 from factcheck.services.articles import ArticleService
+from factcheck.services.ingest import make_detector
 from factcheck.services.matching import MatchingService
 from factcheck.services.triage import TriageService
 from factcheck.services.workflow import MAX_ID
@@ -190,12 +191,12 @@ def new_claim(request: Request, db: DbSession, user: CurrentChecker,
 
 @router.post("/articles/{article_id}/claims")
 def add_claim(
-    request: Request, db: DbSession, user: CurrentChecker,
+    request: Request, db: DbSession, settings: SettingsDep, user: CurrentChecker,
     article_id: Annotated[int, Path(gt=0, le=MAX_ID)],
     start: Annotated[int, Form(ge=0, le=MAX_ID)], end: Annotated[int, Form(ge=0, le=MAX_ID)],
 ):
     claim = TriageService(db).add_manual_claim(article_id=article_id, start=start, end=end,
-                                               actor=user)
+                                               actor=user, detector=make_detector(settings))
     target = f"/claims/{claim.id}"
     if is_htmx(request):
         return Response(status_code=204, headers={"HX-Redirect": target})

@@ -232,6 +232,21 @@ class TestManualClaims:
             assert self.TEXT[fact.start:fact.end] == fact.text
         assert events(db, claim.id)[0].action == "claim.created"
 
+    def test_it_is_scored_by_the_detector_ingest_uses(self, db, service, checker):
+        from factcheck.analysis.checkworthiness_model import Scored
+        from factcheck.analysis.claim_detector import ClaimDetector
+
+        class Constant:  # any scorer the settings may choose (the encoder model, say)
+            def score(self, features):  # type: ignore[no-untyped-def]
+                return Scored(score=0.123, contributions=(("constant", 1.0),))
+
+        revision = self.make(db)
+        start = self.TEXT.index("The city")
+        claim = service.add_manual_claim(article_id=revision.article_id, start=start,
+                                         end=self.TEXT.index("2021.") + 5, actor=checker,
+                                         detector=ClaimDetector(scorer=Constant()))
+        assert claim.score == pytest.approx(0.123)
+
     @pytest.mark.parametrize(("start", "end"), [(-1, 5), (5, 5), (10, 9), (0, 10_000), (11, 13)])
     def test_it_refuses_bad_offsets(self, db, service, checker, start, end):
         revision = self.make(db)
