@@ -102,7 +102,7 @@ def test_a_dropped_connection_reconnects_and_bumps_the_generation(listener, post
     with postgres_engine.begin() as connection:
         terminated = connection.execute(text(
             "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
-            "WHERE (query LIKE 'LISTEN factcheck_published%' OR query = 'SELECT 1')"
+            "WHERE (query LIKE 'LISTEN factcheck_%' OR query LIKE 'SELECT pg_notify%')"
             " AND pid <> pg_backend_pid() AND datname = current_database()")).scalars().all()
     assert any(terminated)
     # Whatever was published while it was away is unknown: the new generation forgets every fingerprint.
@@ -159,3 +159,20 @@ def test_without_a_listener_every_request_reads(postgres_engine, listening_app, 
     assert len(verdicts(client, reader).json()["verdicts"]) == 1
     publish(second)
     assert len(verdicts(client, reader).json()["verdicts"]) == 2
+
+
+def test_a_listener_that_never_hears_its_own_heartbeat_never_vouches(postgres_engine, monkeypatch):
+    # As behind a transaction-pooling proxy: LISTEN answers, notifications never arrive.
+    def lost_probe(self, connection):  # type: ignore[no-untyped-def]
+        connection.execute("SELECT pg_notify('factcheck_nobody_listens', '')")
+        return self.clock()
+
+    monkeypatch.setattr(ChangeListener, "_probe", lost_probe)
+    listener = ChangeListener.for_engine(postgres_engine, heartbeat=0.2)
+    listener.start()
+    try:
+        assert not listener.wait_until_listening(timeout=1.5)
+        committed(postgres_engine, "UPDATE rating SET label = label WHERE false")
+        assert listener.current() is None
+    finally:
+        listener.stop()

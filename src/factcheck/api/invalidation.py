@@ -13,13 +13,19 @@ write committed before it arrived unless that write's notification is still on i
 process (measured by `bench/api.py`: well under a millisecond on an idle machine, a few on a loaded
 one). A client that must see its own write at once sends `Cache-Control: no-cache` (or
 `max-age=0`), which always reads. The listener vouches for nothing when it is not sure: until it
-has connected, after an error, and when its heartbeat (a `SELECT 1` every second) is more than two
-seconds old, `current()` answers None and every request reads, as without a listener.
+has connected, after an error, and when its heartbeat is more than two seconds old,
+`current()` answers None and every request reads, as without a listener. The heartbeat (every
+second) is a notification the listener sends itself on a channel of its own: PostgreSQL delivers
+notifications in commit order, so its return proves that every notification committed before it
+was sent has been heard (and a connection through a proxy that cannot deliver notifications never
+vouches at all).
 """
 
 from __future__ import annotations
 
+import itertools
 import logging
+import os
 import threading
 import time
 from collections.abc import Callable
@@ -31,6 +37,8 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "factcheck_published"  # alembic/versions/0004_publish_notify.py
 _POLL_SECONDS = 0.2  # how long a wait for notifications lasts before the thread checks for stop()
+_PROBE_LOST_SECONDS = 10.0  # a heartbeat not back by then: the connection is broken, reconnect
+_LISTENERS = itertools.count(1)
 
 
 class ChangeListener:
@@ -40,8 +48,9 @@ class ChangeListener:
         self.heartbeat = heartbeat
         self.clock = clock
         self.generation = 0  # written by the listener's thread only
-        self._vouched_until = 0.0
+        self._vouched_from = self._vouched_until = 0.0
         self._stopping = threading.Event()
+        self.probe_channel = f"factcheck_probe_{os.getpid()}_{next(_LISTENERS)}"
         self._thread: threading.Thread | None = None
 
     @classmethod
@@ -62,6 +71,7 @@ class ChangeListener:
         self._vouched_until = 0.0
         if self._thread is not None:
             self._thread.join(timeout=_POLL_SECONDS + 10)
+        self._vouched_until = 0.0
 
     def wait_until_listening(self, timeout: float = 10.0) -> bool:
         deadline = time.monotonic() + timeout
@@ -87,19 +97,34 @@ class ChangeListener:
     def _listen(self) -> None:
         with psycopg.connect(self.conninfo, autocommit=True, connect_timeout=5) as connection:
             connection.execute(f"LISTEN {CHANNEL}")
+            connection.execute(f"LISTEN {self.probe_channel}")
             # Anything may have changed while nobody listened: fingerprints read before are stale.
             self.generation += 1
-            checked_at = self.clock()
-            self._vouch(checked_at)
+            probe_sent = self._probe(connection)
             while not self._stopping.is_set():
-                for _ in connection.notifies(timeout=_POLL_SECONDS):
-                    self.generation += 1
-                if self.clock() - checked_at >= self.heartbeat:
-                    checked_at = self.clock()  # what the heartbeat proves is as old as its start
-                    connection.execute("SELECT 1")
-                    self._vouch(checked_at)
+                for notification in connection.notifies(timeout=_POLL_SECONDS):
+                    if notification.channel != self.probe_channel:
+                        self.generation += 1
+                    elif probe_sent is not None:
+                        # Delivered in commit order: everything committed before the probe was sent
+                        # has been heard. Vouch from when it was sent.
+                        self._vouch(probe_sent)
+                        probe_sent = None
+                now = self.clock()
+                if probe_sent is None and now - self._vouched_from >= self.heartbeat:
+                    probe_sent = self._probe(connection)
+                elif probe_sent is not None and now - probe_sent > _PROBE_LOST_SECONDS:
+                    raise psycopg.OperationalError("the heartbeat notification did not come back")
+
+    def _probe(self, connection: psycopg.Connection) -> float:
+        """The heartbeat: a notification to ourselves, which proves delivery and its order (a
+        `SELECT 1` would not: behind a transaction-pooling proxy LISTEN answers but never hears)."""
+        sent = self.clock()
+        connection.execute("SELECT pg_notify(%s, '')", [self.probe_channel])
+        return sent
 
     def _vouch(self, since: float) -> None:
+        self._vouched_from = since
         self._vouched_until = since + 2 * self.heartbeat
 
 
