@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import csv
+import hashlib
 import json
 import random
 import re
@@ -22,7 +23,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from _common import machine, median, percentile
-from sqlalchemy import insert
+from sqlalchemy import insert, select
 from sqlalchemy import text as sql
 from sqlalchemy.engine import make_url
 
@@ -87,8 +88,6 @@ def synthesize(vclaims: list[dict], n: int, seed: int = 7) -> list[dict]:
 
 def vectors(encoder, texts: list[str], cache: Path | None) -> list[bytes]:
     """The encoder's vectors of `texts` as stored blobs; with `cache`, kept in a file between runs."""
-    import hashlib
-
     import numpy as np
 
     from factcheck.analysis.sentence_encoder import to_blob
@@ -230,16 +229,20 @@ def tune(factory, ids, queries, qrels, settings: Settings, candidates: int) -> N
 
 
 def ingest_timings(factory, url: str, docs: Path, encoder: bool, runs: int = 15,
-                   ) -> dict[bool, list[tuple[float, float]]]:
+                   ) -> tuple[dict[bool, list[tuple[float, float]]], list[tuple]]:
     """Ingest 1,000-word news articles with matching on and off (alternating): (wall, CPU) seconds
     each. The process's CPU time is the figure to trust on a shared machine (SQLite runs in-process).
+    Also the suggestions made (article, claim, matched claim, score, state): a change that should
+    only make matching cheaper must leave them as they were.
     """
     from ingest import make_articles, paragraphs_from
 
+    from factcheck.models.match import MatchSuggestion
     from factcheck.services.ingest import IngestService
 
     articles = make_articles(paragraphs_from(docs), 1000, 2 * runs, seed=11)
     timings: dict[bool, list[tuple[float, float]]] = {True: [], False: []}
+    made: list[tuple] = []
     for index, body in enumerate(articles):
         enabled = index % 2 == 0
         settings = Settings(_env_file=None, database_url=url, matching_enabled=enabled,
@@ -247,9 +250,12 @@ def ingest_timings(factory, url: str, docs: Path, encoder: bool, runs: int = 15,
         started, cpu = time.perf_counter(), time.process_time()
         with factory() as db:
             IngestService(db, settings=settings).ingest(text=body, title=f"Bench {index}")
+            timings[enabled].append((time.perf_counter() - started, time.process_time() - cpu))
+            made += [(index, *row) for row in db.execute(
+                select(Claim.exact, MatchSuggestion.matched_claim_id, MatchSuggestion.score,
+                       MatchSuggestion.state).join(Claim, Claim.id == MatchSuggestion.claim_id))]
             db.rollback()  # leave the collection as it was
-        timings[enabled].append((time.perf_counter() - started, time.process_time() - cpu))
-    return timings
+    return timings, sorted(made)
 
 
 def main() -> None:
@@ -293,7 +299,10 @@ def main() -> None:
             return
         figures, latencies, scored = evaluate(factory, ids, queries, qrels, settings, args.candidates)
         if args.ingest_docs:
-            timings = ingest_timings(factory, url, args.ingest_docs, args.encoder)
+            timings, made = ingest_timings(factory, url, args.ingest_docs, args.encoder)
+            digest = hashlib.sha1(repr(made).encode()).hexdigest()[:12]
+            print(f"suggestions made while ingesting: {len(made)} "
+                  f"({sum(m[4] == 'auto_linked' for m in made)} auto-linked), digest {digest}")
             for kind, i in (("wall", 0), ("CPU", 1)):
                 on = median([t[i] for t in timings[True]]) * 1000
                 off = median([t[i] for t in timings[False]]) * 1000

@@ -15,7 +15,8 @@ from rapidfuzz import fuzz
 
 # The text side lives in claim_text.py; its names are part of this module's interface too.
 from factcheck.analysis.claim_text import (
-    STOPWORDS, _numbers_of, clean, fingerprint, fold, names, numbers, stem, terms,
+    STOPWORDS, _names_of, _numbers_of, _terms_of, clean, fingerprint, fold, names, numbers, stem,
+    terms,
 )
 
 __all__ = ["B", "BIAS", "Candidate", "ENCODER_BIAS", "ENCODER_WEIGHTS", "FEATURES", "K1", "Query",
@@ -66,7 +67,8 @@ class Query:
 
     @classmethod
     def of(cls, text: str) -> Query:
-        return cls(text, clean(text).lower(), tuple(terms(text)), numbers(text), names(text))
+        cleaned = clean(text)  # once: terms, numbers and names all read the cleaned text
+        return cls(text, cleaned.lower(), _terms_of(cleaned), _numbers_of(cleaned), _names_of(cleaned))
 
 
 @dataclass(frozen=True)
@@ -164,15 +166,34 @@ def _strings(text: str, title: str) -> _Strings:
     return _Strings(cleaned.lower(), _numbers_of(cleaned), names(f"{text} {title}"))
 
 
-def _bm25(qidf: Mapping[str, float], counts: Mapping[str, int], length: int, avg: float) -> float:
-    """`bm25` with the query's idf and the document's term counts computed once."""
-    norm = K1 * (1 - B + B * length / max(avg, 1.0))
-    score = 0.0
+def _bm25s(qidf: Mapping[str, float], doc: _Lexical, stats: Stats) -> tuple[float, float, float]:
+    """`bm25` over claim + title, the claim, the title, in one pass over the query's terms (each
+    sum in the same order as `bm25` would add it)."""
+    norm = K1 * (1 - B + B * (doc.claim_len + doc.title_len) / max(stats.avg_len, 1.0))
+    claim_norm = K1 * (1 - B + B * doc.claim_len / max(stats.avg_claim_len, 1.0))
+    title_norm = K1 * (1 - B + B * doc.title_len / max(stats.avg_title_len, 1.0))
+    both = claim = title = 0.0
     for term, weight in qidf.items():
-        tf = counts.get(term)
-        if tf:
-            score += weight * tf * (K1 + 1) / (tf + norm)
-    return score
+        tf = doc.both.get(term)
+        if tf:  # a term of neither field is in neither
+            both += weight * tf * (K1 + 1) / (tf + norm)
+            if tf := doc.claim.get(term):
+                claim += weight * tf * (K1 + 1) / (tf + claim_norm)
+            if tf := doc.title.get(term):
+                title += weight * tf * (K1 + 1) / (tf + title_norm)
+    return both, claim, title
+
+
+@dataclass(frozen=True)
+class _Weighted:
+    """A query's terms weighted against the collection (computed once per query)."""
+
+    idf: Mapping[str, float]
+    total: float  # the query's own weight: BM25 is divided by it
+    bigrams: frozenset[tuple[str, str]]
+
+
+_FUZZ = ("partial", "sort_ratio", "set_ratio")  # the string comparisons, costliest first
 
 
 def features(query: Query, candidates: Sequence[Candidate], stats: Stats, *,
@@ -182,40 +203,29 @@ def features(query: Query, candidates: Sequence[Candidate], stats: Stats, *,
     BM25 is divided by the query's own weight (the sum of its terms' idf), so scores mean the same
     in a newsroom's first hundred verdicts as in a million.
     """
-    qidf = {t: idf(stats.df.get(t, 0), stats.n_docs) for t in set(query.terms)}
-    weight = sum(qidf.values()) or 1.0
-    mean_idf = weight / max(len(qidf), 1)
-    qbigrams = _bigrams(query.terms)
-    rows = []
-    for candidate in candidates:
-        doc = _lexical(candidate.text, candidate.title, candidate.summary, candidate.terms)
-        row = {
-            "bm25": _bm25(qidf, doc.both, doc.claim_len + doc.title_len, stats.avg_len) / weight,
-            "bm25_claim": _bm25(qidf, doc.claim, doc.claim_len, stats.avg_claim_len) / weight,
-            "bm25_title": _bm25(qidf, doc.title, doc.title_len, stats.avg_title_len) / weight,
-        }
+    weighted, rows, docs = _lexical_rows(query, candidates, stats)
+    for candidate, row, doc in zip(candidates, rows, docs, strict=True):
         if _gated(row, candidate, lexical_floor):
-            rows.append({**row, **_GATED})
+            row |= _GATED
             continue
         strings = _strings(candidate.text, candidate.title)
-        shared_weight = sum(qidf[t] for t in doc.claim_terms & qidf.keys())
-        shared_numbers = query.numbers & strings.numbers
-        union = query.names | strings.names
-        row |= {
-            "bigrams": len(qbigrams & doc.bigrams) / max(1, len(doc.bigrams)),
-            # How much of the stored claim the new text covers (words it lacks count at mean idf).
-            "doc_cover": shared_weight / (shared_weight + len(doc.claim_terms - qidf.keys()) * mean_idf
-                                          or 1),
-            "set_ratio": fuzz.token_set_ratio(query.clean, strings.text) / 100,
-            "partial": fuzz.partial_ratio(strings.text, query.clean) / 100 if strings.text else 0.0,
-            "sort_ratio": fuzz.token_sort_ratio(query.clean, strings.text) / 100,
-            "num_shared": float(bool(shared_numbers)),
-            "num_clash": float(bool(query.numbers and strings.numbers and not shared_numbers)),
-            "name_jaccard": len(query.names & strings.names) / len(union) if union else 0.0,
-        }
-        if candidate.similarity is not None:
-            row["cosine"] = candidate.similarity
-        rows.append(row)
+        row |= _word_features(query, weighted, doc, strings, candidate)
+        row |= {name: _fuzz(name, query, strings) for name in _FUZZ}
+    return rows
+
+
+def _lexical_rows(query: Query, candidates: Sequence[Candidate], stats: Stats,
+                  ) -> tuple[_Weighted, list[dict[str, float]], list[_Lexical]]:
+    """BM25 features of every candidate, relative to the best of them, and their BM25 rank."""
+    qidf = {t: idf(stats.df.get(t, 0), stats.n_docs) for t in set(query.terms)}
+    weighted = _Weighted(qidf, sum(qidf.values()) or 1.0, _bigrams(query.terms))
+    rows, docs = [], []
+    for candidate in candidates:
+        doc = _lexical(candidate.text, candidate.title, candidate.summary, candidate.terms)
+        docs.append(doc)
+        both, claim, title = _bm25s(qidf, doc, stats)
+        rows.append({"bm25": both / weighted.total, "bm25_claim": claim / weighted.total,
+                     "bm25_title": title / weighted.total})
     # Relative features: how a candidate compares with the best of this query's candidates.
     for name in ("bm25", "bm25_claim", "bm25_title"):
         top = max((r[name] for r in rows), default=0.0) or 1.0
@@ -224,7 +234,39 @@ def features(query: Query, candidates: Sequence[Candidate], stats: Stats, *,
     order = sorted(range(len(rows)), key=lambda i: -rows[i]["bm25"])
     for rank, i in enumerate(order):
         rows[i]["rank_inv"] = 1 / (1 + rank)
-    return rows
+    return weighted, rows, docs
+
+
+def _word_features(query: Query, weighted: _Weighted, doc: _Lexical, strings: _Strings,
+                   candidate: Candidate) -> dict[str, float]:
+    """Shared words, numbers and names (cheap; the string comparisons are `_fuzz`)."""
+    qidf = weighted.idf
+    mean_idf = weighted.total / max(len(qidf), 1)
+    shared_weight = sum(qidf[t] for t in doc.claim_terms & qidf.keys())
+    shared_numbers = query.numbers & strings.numbers
+    union = query.names | strings.names
+    row = {
+        "bigrams": len(weighted.bigrams & doc.bigrams) / max(1, len(doc.bigrams)),
+        # How much of the stored claim the new text covers (words it lacks count at mean idf).
+        "doc_cover": shared_weight / (shared_weight + len(doc.claim_terms - qidf.keys()) * mean_idf
+                                      or 1),
+        "num_shared": float(bool(shared_numbers)),
+        "num_clash": float(bool(query.numbers and strings.numbers and not shared_numbers)),
+        "name_jaccard": len(query.names & strings.names) / len(union) if union else 0.0,
+    }
+    if candidate.similarity is not None:
+        row["cosine"] = candidate.similarity
+    return row
+
+
+def _fuzz(name: str, query: Query, strings: _Strings, cutoff: float = 0.0) -> float:
+    """One string comparison in [0, 1]; 0 when below `cutoff` (in rapidfuzz's 0–100), which lets
+    rapidfuzz stop early."""
+    if name == "partial":
+        return fuzz.partial_ratio(strings.text, query.clean, score_cutoff=cutoff) / 100 if strings.text else 0.0
+    if name == "sort_ratio":
+        return fuzz.token_sort_ratio(query.clean, strings.text, score_cutoff=cutoff) / 100
+    return fuzz.token_set_ratio(query.clean, strings.text, score_cutoff=cutoff) / 100
 
 
 def combine(row: Mapping[str, float], weights: Mapping[str, float] = WEIGHTS,
@@ -236,23 +278,57 @@ def combine(row: Mapping[str, float], weights: Mapping[str, float] = WEIGHTS,
 
 def rescore(query: Query, candidates: Sequence[Candidate], stats: Stats,
             weights: Mapping[str, float] | None = None, bias: float | None = None, *,
-            lexical_floor: float = 0.0) -> list[tuple[Candidate, float]]:
+            lexical_floor: float = 0.0, at_least: float = 0.0) -> list[tuple[Candidate, float]]:
     """Candidates with their match probability, best first.
 
     With encoder similarities on every candidate the encoder's weights apply (`ENCODER_WEIGHTS`):
     the result is still a calibrated probability, so the thresholds keep their meaning.
     Candidates (without a similarity) whose BM25 share is below `lexical_floor` score 0 without
     the string comparisons: for suggestions, where only scores above a threshold matter.
+    With `at_least` (suggestions: the lower threshold), a candidate that provably cannot reach it
+    scores 0 too, its string comparisons cut short; every score at or above it is exact.
     """
     if weights is None:
         encoded = bool(candidates) and all(c.similarity is not None for c in candidates)
         weights, bias = (ENCODER_WEIGHTS, ENCODER_BIAS) if encoded else (WEIGHTS, BIAS)
     bias = BIAS if bias is None else bias
-    rows = features(query, candidates, stats, lexical_floor=lexical_floor)
-    scored = [(c, 0.0 if _gated(r, c, lexical_floor) else max(combine(r, weights, bias),
-                                                               _repeat_score(query, c)))
-              for c, r in zip(candidates, rows, strict=True)]
+    if not 0.0 < at_least < 1.0:
+        rows = features(query, candidates, stats, lexical_floor=lexical_floor)
+        scored = [(c, 0.0 if _gated(r, c, lexical_floor) else max(combine(r, weights, bias),
+                                                                   _repeat_score(query, c)))
+                  for c, r in zip(candidates, rows, strict=True)]
+    else:
+        weighted, rows, docs = _lexical_rows(query, candidates, stats)
+        scored = []
+        for candidate, row, doc in zip(candidates, rows, docs, strict=True):
+            if _gated(row, candidate, lexical_floor):
+                scored.append((candidate, 0.0))
+                continue
+            strings = _strings(candidate.text, candidate.title)
+            row |= _word_features(query, weighted, doc, strings, candidate)
+            score = _bounded(query, strings, row, weights, bias, math.log(at_least / (1 - at_least)))
+            scored.append((candidate, max(score, _repeat_score(query, candidate))))
     return sorted(scored, key=lambda pair: -pair[1])
+
+
+def _bounded(query: Query, strings: _Strings, row: dict[str, float], weights: Mapping[str, float],
+             bias: float, at_least: float) -> float:
+    """`combine(row)` once the string comparisons are in, or 0 as soon as they cannot lift the
+    logit to `at_least` (each is at most 1: the ones still to come are counted at their best)."""
+    need = at_least - bias - sum(w * row[n] for n, w in weights.items() if n not in _FUZZ)
+    best = {n: max(weights.get(n, 0.0), 0.0) for n in _FUZZ}
+    for name in _FUZZ:
+        weight = weights.get(name, 0.0)
+        del best[name]
+        # The least value that can still reach the threshold (a hair lower, for rounding).
+        cutoff = (need - sum(best.values())) / weight * 100 - 1e-6 if weight > 0 else 0.0
+        if cutoff > 100:
+            return 0.0
+        row[name] = _fuzz(name, query, strings, max(cutoff, 0.0))
+        if cutoff > 0 and row[name] == 0.0:
+            return 0.0
+        need -= weight * row[name]
+    return combine(row, weights, bias)
 
 
 def _gated(row: Mapping[str, float], candidate: Candidate, floor: float) -> bool:
@@ -262,7 +338,8 @@ def _gated(row: Mapping[str, float], candidate: Candidate, floor: float) -> bool
 def _repeat_score(query: Query, candidate: Candidate) -> float:
     """The same words with the same numbers is the same claim, however small the collection."""
     doc = _strings(candidate.text, candidate.title)
-    if query.numbers == doc.numbers and fuzz.ratio(query.clean, doc.text) >= REPEAT_RATIO:
+    if (query.numbers == doc.numbers
+            and fuzz.ratio(query.clean, doc.text, score_cutoff=REPEAT_RATIO) >= REPEAT_RATIO):
         return REPEAT_SCORE
     return 0.0
 

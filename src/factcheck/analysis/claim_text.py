@@ -100,8 +100,12 @@ def _numbers_of(cleaned: str) -> frozenset[str]:
 
 def names(text: str) -> frozenset[str]:
     """Capitalised words not at a sentence start and not stop words: a cheap named-entity proxy."""
+    return _names_of(clean(text))
+
+
+def _names_of(cleaned: str) -> frozenset[str]:
     found = set()
-    for match in _CAPITALISED.finditer(clean(text)):
+    for match in _CAPITALISED.finditer(cleaned):
         for word in match.group().split():
             folded = fold(word)
             if folded not in STOPWORDS and len(folded) > 2:

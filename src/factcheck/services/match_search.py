@@ -97,9 +97,10 @@ class MatchSearch:
 
     def _rank(self, texts: Sequence[str], exclude: Sequence[int | None], *, candidates: int,
               most_words: int, common: int, budget: tuple[int, int] | None = None,
-              lexical_floor: float = 0.0) -> list[list[tuple[Hit, float]]]:
+              lexical_floor: float = 0.0, at_least: float = 0.0) -> list[list[tuple[Hit, float]]]:
         """Each text's candidates re-scored, best first: one statistics query and one full-text
         statement for all the texts, and (encoder on) one batch through the encoder.
+        With `at_least`, scores below it may come back as 0 (see `claim_matcher.rescore`).
         """
         queries = [cm.Query.of(t) for t in texts]
         stats = self.index.stats({t for q in queries for t in q.terms})
@@ -115,7 +116,7 @@ class MatchSearch:
             scored = cm.rescore(query, [
                 cm.Candidate(h.id, h.text, h.title, h.summary, terms=h.terms,
                              similarity=similarity[i][j] if similarity else None)
-                for j, h in enumerate(these)], stats, lexical_floor=lexical_floor)
+                for j, h in enumerate(these)], stats, lexical_floor=lexical_floor, at_least=at_least)
             by_id = {h.id: h for h in these}
             ranked.append([(by_id[c.key], score) for c, score in scored])
         return ranked

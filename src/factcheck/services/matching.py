@@ -82,14 +82,14 @@ class MatchingService(MatchSearch):
 
     def suggest_for_claims(self, claims: Sequence[Claim]) -> list[MatchSuggestion]:
         """Suggestions for each new claim (what ingest calls after storing candidates)."""
-        if not claims or not self.index.has_documents():
-            return []
-        return self._suggest(claims)
+        # No separate "is the index empty?" query: with no documents the search finds no words.
+        return self._suggest(claims) if claims else []
 
     def _suggest(self, claims: Sequence[Claim]) -> list[MatchSuggestion]:
         # An article's claims together: one statistics query, one full-text statement, one insert.
         plan = ENCODER_SUGGEST_PLAN if self.encoder else SUGGEST_PLAN
-        ranked = self._rank([c.exact for c in claims], [c.id for c in claims], **plan)
+        ranked = self._rank([c.exact for c in claims], [c.id for c in claims], **plan,
+                            at_least=self.suggest_at)
         likely = [c.id for c, scored in zip(claims, ranked, strict=True)
                   if scored and scored[0][1] >= self.suggest_at]
         if not likely:  # most new claims were never checked before

@@ -163,3 +163,41 @@ def test_stored_terms_give_the_same_features_as_tokenising_again(text, title, su
     fresh = cm.features(query, [cm.Candidate(1, text, title, summary)], stats)
     saved = cm.features(query, [cm.Candidate(1, text, title, "", terms=stored)], stats)
     assert saved == fresh
+
+
+_STORED = [
+    cm.Candidate(1, "Pakistan has lost more than 80,000 lives to terrorism", "Pakistan's toll"),
+    cm.Candidate(2, "Pakistan lost 80,000 lives in the war on terror", "Counting the dead"),
+    cm.Candidate(3, "The bridge over the river was closed", "Pakistan roads"),
+    cm.Candidate(4, "Terrorism killed thousands in Pakistan, officials say"),
+    cm.Candidate(5, "Pakistan has lost more than 80,000 lives to terrorism."),
+]
+
+
+@pytest.mark.parametrize("at_least", [0.05, 0.3, 0.55, 0.9, 0.999])
+def test_with_a_threshold_every_score_reaching_it_is_exact_and_the_rest_are_zero(at_least):
+    stats = cm.Stats(df={"pakistan": 5, "live": 3, "terrorism": 2, "bridge": 1, "toll": 1},
+                     n_docs=40, avg_len=9.0, avg_claim_len=7.0, avg_title_len=2.0)
+    query = cm.Query.of("Pakistan has lost more than 80,000 lives to terrorism, he said")
+    full = {c.key: s for c, s in cm.rescore(query, _STORED, stats, lexical_floor=0.15)}
+    cut = {c.key: s for c, s in cm.rescore(query, _STORED, stats, lexical_floor=0.15,
+                                           at_least=at_least)}
+    assert {k: s for k, s in cut.items() if s >= at_least} == {
+        k: s for k, s in full.items() if s >= at_least}
+    assert all(s == 0.0 or s == full[k] for k, s in cut.items())
+
+
+def test_the_bm25_features_are_plain_bm25_of_each_field_over_the_query_weight():
+    stats = cm.Stats(df={"pakistan": 5, "live": 3, "toll": 1}, n_docs=40, avg_len=9.0,
+                     avg_claim_len=7.0, avg_title_len=2.0)
+    query = cm.Query.of("Pakistan's toll: 80,000 lives")
+    candidate = _STORED[0]
+    row = cm.features(query, [candidate], stats)[0]
+    weight = sum(cm.idf(stats.df.get(t, 0), stats.n_docs) for t in set(query.terms))
+    claim, title = cm.terms(candidate.text), cm.terms(candidate.title)
+    assert row["bm25"] == pytest.approx(cm.bm25(query.terms, claim + title, df=stats.df,
+                                                n_docs=40, avg_len=9.0) / weight)
+    assert row["bm25_claim"] == pytest.approx(cm.bm25(query.terms, claim, df=stats.df, n_docs=40,
+                                                      avg_len=7.0) / weight)
+    assert row["bm25_title"] == pytest.approx(cm.bm25(query.terms, title, df=stats.df, n_docs=40,
+                                                      avg_len=2.0) / weight)
