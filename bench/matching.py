@@ -2,7 +2,7 @@
 
 Usage: python bench/matching.py --vclaims V.jsonl --queries Q.tsv --qrels R.tsv
        [--database-url URL] [--synthesize N] [--tune] [--ingest-docs gum_train_docs.jsonl]
-       [--encoder [--encoder-cache DIR]] [--candidates K]
+       [--ingest-runs N] [--encoder [--encoder-cache DIR]] [--candidates K]
 Prints MAP@5 (AP@5 over the number of relevant claims, as CheckThat! computes it), MRR, recall@5
 and query latency; the last line is `MAP@5 0.xxx`. `--tune` fits the re-scoring weights instead.
 """
@@ -32,6 +32,7 @@ from factcheck.analysis import claim_matcher as cm
 from factcheck.db import make_engine, make_session_factory
 from factcheck.models import Article, ArticleRevision, Claim, Rating, Verdict, utcnow
 from factcheck.services.match_index import DocumentInput
+from factcheck.services.match_search import MatchSearch
 from factcheck.services.matching import CANDIDATES, ENCODER_CANDIDATES, MatchingService
 from factcheck.settings import Settings
 
@@ -268,6 +269,8 @@ def main() -> None:
     parser.add_argument("--tune", action="store_true")
     parser.add_argument("--ingest-docs", type=Path, help="news paragraphs (gum_train_docs.jsonl): "
                         "also time ingesting 1,000-word articles with matching on and off")
+    parser.add_argument("--ingest-runs", type=int, default=15, help="articles ingested with matching on "
+                        "(and as many with it off) for --ingest-docs")
     parser.add_argument("--encoder", action="store_true", help="re-rank with the sentence encoder "
                         "(FACTCHECK_MATCHING_ENCODER; needs the `encoder` extra)")
     parser.add_argument("--candidates", type=int, help="first-stage hits re-scored per query "
@@ -299,15 +302,27 @@ def main() -> None:
             return
         figures, latencies, scored = evaluate(factory, ids, queries, qrels, settings, args.candidates)
         if args.ingest_docs:
-            timings, made = ingest_timings(factory, url, args.ingest_docs, args.encoder)
-            digest = hashlib.sha1(repr(made).encode()).hexdigest()[:12]
-            print(f"suggestions made while ingesting: {len(made)} "
-                  f"({sum(m[4] == 'auto_linked' for m in made)} auto-linked), digest {digest}")
-            for kind, i in (("wall", 0), ("CPU", 1)):
-                on = median([t[i] for t in timings[True]]) * 1000
-                off = median([t[i] for t in timings[False]]) * 1000
-                print(f"ingest of a 1,000-word article ({kind}): median {off:.0f} ms without matching, "
-                      f"{on:.0f} ms with it ({on / off:.2f}x)")
+            # As loaded (FTS5 segments as batch writes leave them), then compacted as `factcheck
+            # serve`/`worker` do in the background once it has fragmented (SQLite).
+            for state in ("as loaded", "compacted"):
+                if state == "compacted":
+                    with factory() as db:
+                        if MatchSearch(db).compact_index(force=True) is None:
+                            break  # PostgreSQL: nothing to compact
+                        db.commit()
+                with factory() as db:
+                    segments = MatchSearch(db).index.segments()
+                timings, made = ingest_timings(factory, url, args.ingest_docs, args.encoder,
+                                              runs=args.ingest_runs)
+                digest = hashlib.sha1(repr(made).encode()).hexdigest()[:12]
+                print(f"index {state} ({segments} full-text segments): suggestions made while "
+                      f"ingesting: {len(made)} ({sum(m[4] == 'auto_linked' for m in made)} "
+                      f"auto-linked), digest {digest}")
+                for kind, i in (("wall", 0), ("CPU", 1)):
+                    on = median([t[i] for t in timings[True]]) * 1000
+                    off = median([t[i] for t in timings[False]]) * 1000
+                    print(f"  ingest of a 1,000-word article ({kind}): median {off:.0f} ms without "
+                          f"matching, {on:.0f} ms with it ({on / off:.2f}x)")
         engine.dispose()
     print(f"encoder: {'on' if args.encoder else 'off'}; top-3 pairs by score (threshold check):")
     print_thresholds(scored, sum(len(r) for r in qrels.values()))

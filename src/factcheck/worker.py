@@ -12,6 +12,7 @@ import os
 import random
 import socket
 import threading
+import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -23,6 +24,7 @@ import httpx
 from sqlalchemy.orm import Session
 
 from factcheck.models import utcnow
+from factcheck.services.match_search import MatchSearch
 from factcheck.services.webhook_delivery import (
     DELIVERED, FAILED, PENDING, Backoff, Job, claim_due, record, send,
 )
@@ -72,6 +74,7 @@ class Worker:
         poll_interval: float = 2.0, batch_size: int | None = None, worker_id: str | None = None,
         client: httpx.Client | None = None, clock: Callable[[], datetime] = utcnow,
         backoff: Backoff = Backoff(), rng: random.Random | Any = random,
+        maintenance: Callable[[], None] | None = None, maintenance_interval: float = 600.0,
     ) -> None:
         self.session_factory = session_factory
         self.timeout = settings.webhook_timeout_seconds
@@ -84,6 +87,22 @@ class Worker:
         self._owns_client = client is None
         self.clock, self.backoff, self.rng = clock, backoff, rng
         self._stop = threading.Event()
+        # Periodic upkeep run between delivery passes (the matching index's compaction, on SQLite).
+        self.maintenance, self.maintenance_interval = maintenance, maintenance_interval
+        self._maintained_at: float | None = None
+
+    def maintain(self, now: float | None = None) -> bool:
+        """Run the upkeep if it is due (the first pass, then every `maintenance_interval`)."""
+        now = time.monotonic() if now is None else now
+        if self.maintenance is None or (
+                self._maintained_at is not None and now - self._maintained_at < self.maintenance_interval):
+            return False
+        self._maintained_at = now
+        try:
+            self.maintenance()
+        except Exception:  # upkeep failing must not stop deliveries: log it, try at the next interval
+            log.exception("worker %s: maintenance failed", self.worker_id)
+        return True
 
     def run_once(self) -> BatchResult:
         """Lease a batch (committed before sending), send it, record each outcome."""
@@ -127,6 +146,7 @@ class Worker:
             except Exception:  # a database outage must not kill the loop: log, wait, try again
                 log.exception("webhook worker %s: pass failed", self.worker_id)
                 full = False
+            self.maintain()
             if not full:
                 self._stop.wait(self.poll_interval)
         log.info("webhook worker %s stopped", self.worker_id)
@@ -143,6 +163,15 @@ class Worker:
             self.client.close()
 
 
+def compact_match_index(session_factory: SessionFactory) -> None:
+    """Compact the "checked before" full-text index when it has fragmented (SQLite; see
+    MatchIndex.compact): the background upkeep of `factcheck serve` and `factcheck worker`."""
+    with transaction(session_factory) as db:
+        done = MatchSearch(db).compact_index()
+    if done is not None:
+        log.info("matching index compacted: %d segments -> %d", *done)
+
+
 def runs_in_app(settings: Settings) -> bool:
     """The embedded SQLite default delivers from inside `factcheck serve`; PostgreSQL uses workers."""
     return settings.is_sqlite if settings.run_worker_in_app is None else settings.run_worker_in_app
@@ -154,7 +183,8 @@ def start_background_worker(app: Any) -> Worker | None:
     app.state.webhook_worker = app.state.webhook_worker_thread = None
     if not runs_in_app(settings):
         return None
-    worker = Worker(app.state.session_factory, settings, worker_id=f"app:{default_worker_id()}")
+    worker = Worker(app.state.session_factory, settings, worker_id=f"app:{default_worker_id()}",
+                    maintenance=lambda: compact_match_index(app.state.session_factory))
     thread = threading.Thread(target=worker.run, name="webhook-worker", daemon=True)
     thread.start()
     app.state.webhook_worker, app.state.webhook_worker_thread = worker, thread

@@ -39,6 +39,7 @@ def clean(text: str) -> str:
     return " ".join(text.replace("\x00", " ").split())
 
 
+@lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
     """A light stemmer: plurals, tenses and a few derivations; stems keep at least three letters."""
     if len(word) <= 3 or word.isdigit():

@@ -1,4 +1,5 @@
-"""`factcheck matching ...`: maintenance of the "checked before" index (the encoder's stored vectors)."""
+"""`factcheck matching ...`: maintenance of the "checked before" index (its full-text segments, the
+encoder's stored vectors)."""
 
 from __future__ import annotations
 
@@ -8,9 +9,11 @@ import typer
 
 from factcheck.cli.common import fail, load_settings, session_scope
 from factcheck.exceptions import FactcheckError
+from factcheck.services.match_search import MatchSearch
 from factcheck.services.matching import MatchingService
 
-app = typer.Typer(help="Claim matching: backfill the sentence encoder's vectors.", no_args_is_help=True)
+app = typer.Typer(help="Claim matching: compact the full-text index, backfill the sentence encoder's "
+                  "vectors.", no_args_is_help=True)
 
 
 @app.command("reindex")
@@ -29,6 +32,19 @@ def reindex(
     except FactcheckError as error:
         fail(error.message)
     typer.echo(f"{count} published claim(s) encoded")
+
+
+@app.command("compact")
+def compact() -> None:
+    """Compact the full-text index of published claims (SQLite; `serve` and `worker` also do it when
+    it has fragmented). Run it after a bulk import."""
+    settings = load_settings()
+    if not settings.is_sqlite:
+        typer.echo("nothing to do: PostgreSQL keeps its GIN index itself")
+        return
+    with session_scope(settings) as db:
+        before, after = MatchSearch(db).compact_index(force=True) or (0, 0)
+    typer.echo(f"full-text index compacted: {before} segment(s) -> {after}")
 
 
 @app.callback()

@@ -17,7 +17,7 @@ from factcheck.analysis.sentence_encoder import from_blob, get_encoder, to_blob
 from factcheck.exceptions import ConflictError
 from factcheck.models import Article, Claim, Verdict, VerdictState
 from factcheck.services.match_index import (
-    COMMON_FLOOR, MAX_QUERY_WORDS, DocumentInput, Hit, MatchIndex,
+    COMMON_FLOOR, COMPACT_ABOVE, MAX_QUERY_WORDS, DocumentInput, Hit, MatchIndex,
 )
 from factcheck.settings import Settings
 
@@ -73,6 +73,15 @@ class MatchSearch:
             self.index.set_embeddings({i: to_blob(v) for (i, _), v in zip(rows, vectors, strict=True)})
             done, after = done + len(rows), rows[-1][0]
         return done
+
+    def compact_index(self, *, force: bool = False) -> tuple[int, int] | None:
+        """SQLite: compact the full-text index when it is in more than COMPACT_ABOVE segments (or
+        `force`): (segments before, after), or None when nothing was done. PostgreSQL: None."""
+        before = self.index.segments()
+        if self.index.dialect != "sqlite" or (before <= COMPACT_ABOVE and not force):
+            return None
+        self.index.compact()
+        return before, self.index.segments()
 
     def candidates(self, text: str, *, limit: int = CANDIDATES, stats: cm.Stats | None = None,
                    most_words: int = MAX_QUERY_WORDS, common: int = COMMON_FLOOR) -> list[Hit]:
