@@ -89,13 +89,12 @@ class Worker:
         self._stop = threading.Event()
         # Periodic upkeep run between delivery passes (the matching index's compaction, on SQLite).
         self.maintenance, self.maintenance_interval = maintenance, maintenance_interval
-        self._maintained_at: float | None = None
+        self._maintained_at = time.monotonic()
 
     def maintain(self, now: float | None = None) -> bool:
-        """Run the upkeep if it is due (the first pass, then every `maintenance_interval`)."""
+        """Run the upkeep if it is due: every `maintenance_interval`, the first one interval after start."""
         now = time.monotonic() if now is None else now
-        if self.maintenance is None or (
-                self._maintained_at is not None and now - self._maintained_at < self.maintenance_interval):
+        if self.maintenance is None or now - self._maintained_at < self.maintenance_interval:
             return False
         self._maintained_at = now
         try:
@@ -172,6 +171,11 @@ def compact_match_index(session_factory: SessionFactory) -> None:
         log.info("matching index compacted: %d segments -> %d", *done)
 
 
+def upkeep(settings: Settings, session_factory: SessionFactory) -> Callable[[], None] | None:
+    """The periodic upkeep a worker runs for these settings: compacting SQLite's full-text index."""
+    return (lambda: compact_match_index(session_factory)) if settings.is_sqlite else None
+
+
 def runs_in_app(settings: Settings) -> bool:
     """The embedded SQLite default delivers from inside `factcheck serve`; PostgreSQL uses workers."""
     return settings.is_sqlite if settings.run_worker_in_app is None else settings.run_worker_in_app
@@ -184,7 +188,7 @@ def start_background_worker(app: Any) -> Worker | None:
     if not runs_in_app(settings):
         return None
     worker = Worker(app.state.session_factory, settings, worker_id=f"app:{default_worker_id()}",
-                    maintenance=lambda: compact_match_index(app.state.session_factory))
+                    maintenance=upkeep(settings, app.state.session_factory))
     thread = threading.Thread(target=worker.run, name="webhook-worker", daemon=True)
     thread.start()
     app.state.webhook_worker, app.state.webhook_worker_thread = worker, thread

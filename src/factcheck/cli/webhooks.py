@@ -101,14 +101,14 @@ def worker(
 ) -> None:
     """Deliver webhooks from the outbox until SIGTERM/SIGINT (run as many as you like)."""
     from factcheck.db import make_engine, make_session_factory
-    from factcheck.worker import Worker, compact_match_index
+    from factcheck.worker import Worker, upkeep
 
     settings = load_settings()
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine = make_engine(settings.database_url)
     sessions = make_session_factory(engine)
     runner = Worker(sessions, settings, concurrency=concurrency, poll_interval=poll_interval,
-                    maintenance=lambda: compact_match_index(sessions))
+                    maintenance=upkeep(settings, sessions))
     try:
         if once:
             result = runner.run_once()
