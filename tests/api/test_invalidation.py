@@ -22,10 +22,13 @@ def test_a_client_asks_for_a_fresh_read_with_cache_control(header, fresh):
     assert wants_fresh_read(header) is fresh
 
 
+# LISTEN/NOTIFY is PostgreSQL's (on SQLite every request reads): these tests take only that database.
+postgresql_only = pytest.mark.parametrize("database_url", ["postgresql"], indirect=True)
+
+
 @pytest.fixture
 def postgres_engine(engine: Engine) -> Engine:
-    if engine.dialect.name != "postgresql":
-        pytest.skip("LISTEN/NOTIFY is PostgreSQL's; on SQLite every request reads")
+    assert engine.dialect.name == "postgresql"
     return engine
 
 
@@ -71,6 +74,7 @@ def committed(engine: Engine, statement: str) -> None:
     "DELETE FROM article_revision WHERE false",
     "UPDATE rating SET label = label WHERE false",
 ])
+@postgresql_only
 def test_a_committed_change_to_what_a_cached_body_shows_bumps_the_generation(listener, postgres_engine,
                                                                               statement):
     before = listener.current()
@@ -78,6 +82,7 @@ def test_a_committed_change_to_what_a_cached_body_shows_bumps_the_generation(lis
     assert wait_for(lambda: listener.current() == before + 1)
 
 
+@postgresql_only
 def test_a_rolled_back_change_or_a_draft_edit_notifies_nobody(listener, postgres_engine):
     before = listener.current()
     with postgres_engine.connect() as connection:
@@ -90,6 +95,7 @@ def test_a_rolled_back_change_or_a_draft_edit_notifies_nobody(listener, postgres
     assert listener.current() == before + 1  # the marker only
 
 
+@postgresql_only
 def test_the_listener_vouches_for_nothing_once_its_heartbeat_is_late(listener):
     assert listener.current() is not None
     listener.clock_for_test.offset = 60.0  # as if the thread had not run for a minute
@@ -97,6 +103,7 @@ def test_the_listener_vouches_for_nothing_once_its_heartbeat_is_late(listener):
     assert wait_for(lambda: listener.current() is not None)  # the next heartbeat vouches again
 
 
+@postgresql_only
 def test_a_dropped_connection_reconnects_and_bumps_the_generation(listener, postgres_engine):
     before = listener.current()
     with postgres_engine.begin() as connection:
@@ -109,6 +116,7 @@ def test_a_dropped_connection_reconnects_and_bumps_the_generation(listener, post
     assert wait_for(lambda: (listener.current() or 0) > before)
 
 
+@postgresql_only
 def test_stop_is_prompt_and_leaves_nothing_vouched(postgres_engine):
     listener = ChangeListener.for_engine(postgres_engine, heartbeat=30.0)
     listener.start()
@@ -126,6 +134,7 @@ def listening_app(app, settings):
     return app
 
 
+@postgresql_only
 def test_the_verdicts_route_reads_again_only_after_a_notification(
     postgres_engine, listening_app, client, db, reader, publish
 ):
@@ -151,6 +160,7 @@ def test_the_verdicts_route_reads_again_only_after_a_notification(
     assert verdicts(client, reader).json()["article"]["title"] == "Renamed"
 
 
+@postgresql_only
 def test_without_a_listener_every_request_reads(postgres_engine, listening_app, client, db, reader,
                                                  publish):
     listening_app.state.change_listener.stop()
@@ -161,6 +171,7 @@ def test_without_a_listener_every_request_reads(postgres_engine, listening_app, 
     assert len(verdicts(client, reader).json()["verdicts"]) == 2
 
 
+@postgresql_only
 def test_a_listener_that_never_hears_its_own_heartbeat_never_vouches(postgres_engine, monkeypatch):
     # As behind a transaction-pooling proxy: LISTEN answers, notifications never arrive.
     def lost_probe(self, connection):  # type: ignore[no-untyped-def]
