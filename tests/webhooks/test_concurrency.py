@@ -47,9 +47,13 @@ def test_two_workers_claiming_at_once_never_lease_the_same_delivery(make_endpoin
 
     first, second = race(2, claim)
     assert not set(first) & set(second)
-    # The loser got the rest: PostgreSQL skips the rows the winner locked, SQLite waits for its commit.
     assert sorted(first + second) == sorted(ids)
-    assert sorted([len(first), len(second)]) == [10, 20]
+    if committed.kw["bind"].dialect.name == "sqlite":
+        # SQLite: the second waits for the first's commit, then takes the rest.
+        assert sorted([len(first), len(second)]) == [10, 20]
+    else:
+        # PostgreSQL: each skips the rows the other has locked so far (the split depends on timing).
+        assert max(len(first), len(second)) <= 20
 
 
 def test_a_leased_delivery_is_not_claimed_again_until_its_lease_expires(make_endpoint, emit_committed, committed):

@@ -116,13 +116,21 @@ def test_full_jitter_stays_within_the_exponential_ceiling():
         assert max(samples) > 0.8 * ceiling and min(samples) < 0.2 * ceiling  # spread, not fixed
 
 
+class Longest:
+    """An rng whose jitter is always the full delay."""
+
+    def uniform(self, low: float, high: float) -> float:
+        return high
+
+
 def test_a_delivery_gives_up_after_the_max_age(make_endpoint, emit_committed, make_worker, receiver, committed, clock, settings):
     make_endpoint()
     receiver.fail_first = 99
     [delivery_id] = emit_committed()
     [created] = load_deliveries(committed, [delivery_id])
     deadline = created.created_at + timedelta(hours=settings.webhook_max_age_hours)
-    worker = make_worker(backoff=Backoff(base_seconds=3600, cap_seconds=3600))
+    # Full jitter draws the delay in [0, 1 h]: take the longest, which the deadline must cut short.
+    worker = make_worker(backoff=Backoff(base_seconds=3600, cap_seconds=3600), rng=Longest())
 
     clock.now = deadline - timedelta(minutes=1)
     assert worker.run_once().retrying == 1
