@@ -34,13 +34,19 @@ def publish_unencoded(url: str, texts: list[str], *, commit_each: bool = False) 
         engine.dispose()
 
 
-def encoded(url: str) -> int:
+def read(url: str, query):  # type: ignore[no-untyped-def]
+    """`query(session)` in a session of its own on the database at `url`."""
     engine = make_engine(url)
     try:
         with make_session_factory(engine)() as db:
-            return db.scalar(select(func.count()).where(MatchDocument.embedding.is_not(None)))
+            return query(db)
     finally:
         engine.dispose()
+
+
+def encoded(url: str) -> int:
+    return read(url, lambda db: db.scalar(
+        select(func.count()).where(MatchDocument.embedding.is_not(None))))
 
 
 def test_reindex_refuses_while_the_encoder_is_off(runner, database):
@@ -70,21 +76,11 @@ CLAIMS = [f"Claim {i}: the council approved {100 + i} new homes in district {i}.
 
 
 def search(url: str, words: list[str]) -> list[int]:
-    engine = make_engine(url)
-    try:
-        with make_session_factory(engine)() as db:
-            return [hit.claim_id for hit in MatchIndex(db).search([words], limit=20)[0]]
-    finally:
-        engine.dispose()
+    return read(url, lambda db: [hit.claim_id for hit in MatchIndex(db).search([words], limit=20)[0]])
 
 
 def segments(url: str) -> int:
-    engine = make_engine(url)
-    try:
-        with make_session_factory(engine)() as db:
-            return MatchIndex(db).segments()
-    finally:
-        engine.dispose()
+    return read(url, lambda db: MatchIndex(db).segments())
 
 
 def test_compact_merges_the_full_text_index_into_one_segment_and_finds_the_same(runner, database):
