@@ -2,7 +2,7 @@
 
 Usage: python bench/matching.py --vclaims V.jsonl --queries Q.tsv --qrels R.tsv
        [--database-url URL] [--synthesize N] [--tune] [--ingest-docs gum_train_docs.jsonl]
-       [--ingest-runs N] [--encoder [--encoder-cache DIR]] [--candidates K]
+       [--ingest-runs N] [--encoder [--encoder-cache DIR] | --lexical] [--candidates K]
 Prints MAP@5 (AP@5 over the number of relevant claims, as CheckThat! computes it), MRR, recall@5
 and query latency; the last line is `MAP@5 0.xxx`. `--tune` fits the re-scoring weights instead.
 """
@@ -200,14 +200,16 @@ def tune(factory, ids, queries, qrels, settings: Settings, candidates: int) -> N
     pairs, labels, points, point_labels = [], [], [], []
     with factory() as db:
         service = MatchingService(db, settings=settings)
-        names = cm.FEATURES + (("cosine",) if service.encoder else ())
+        names = cm.FEATURES + (("cosine",) if service.encoder or service.vectors else ())
         for qid, relevant in qrels.items():
             query = cm.Query.of(queries[qid])
             stats = service.index.stats(query.terms)
             docs = service.candidates(queries[qid], limit=candidates, stats=stats)
             if not docs:
                 continue
-            similarity = service._similarities([queries[qid]], [docs])[0] if service.encoder else None
+            similarity = (service._similarities([queries[qid]], [docs])[0] if service.encoder else
+                          service._static_similarities([queries[qid]], [docs])[0] if service.vectors
+                          else None)
             rows = cm.features(query, [cm.Candidate(d.id, d.text, d.title, d.summary,
                                                     similarity[j] if similarity else None, d.terms)
                                        for j, d in enumerate(docs)], stats)
@@ -229,7 +231,7 @@ def tune(factory, ids, queries, qrels, settings: Settings, candidates: int) -> N
     print("BIAS =", round(float(bias), 3))
 
 
-def ingest_timings(factory, url: str, docs: Path, encoder: bool, runs: int = 15,
+def ingest_timings(factory, url: str, docs: Path, base: Settings, runs: int = 15,
                    ) -> tuple[dict[bool, list[tuple[float, float]]], list[tuple]]:
     """Ingest 1,000-word news articles with matching on and off (alternating): (wall, CPU) seconds
     each. The process's CPU time is the figure to trust on a shared machine (SQLite runs in-process).
@@ -246,8 +248,7 @@ def ingest_timings(factory, url: str, docs: Path, encoder: bool, runs: int = 15,
     made: list[tuple] = []
     for index, body in enumerate(articles):
         enabled = index % 2 == 0
-        settings = Settings(_env_file=None, database_url=url, matching_enabled=enabled,
-                            matching_encoder=encoder)
+        settings = base.model_copy(update={"database_url": url, "matching_enabled": enabled})
         started, cpu = time.perf_counter(), time.process_time()
         with factory() as db:
             IngestService(db, settings=settings).ingest(text=body, title=f"Bench {index}")
@@ -273,12 +274,15 @@ def main() -> None:
                         "(and as many with it off) for --ingest-docs")
     parser.add_argument("--encoder", action="store_true", help="re-rank with the sentence encoder "
                         "(FACTCHECK_MATCHING_ENCODER; needs the `encoder` extra)")
+    parser.add_argument("--lexical", action="store_true", help="lexical features only, without "
+                        "the static vectors (FACTCHECK_MATCHING_VECTORS=0), for comparison")
     parser.add_argument("--candidates", type=int, help="first-stage hits re-scored per query "
                         "(default: the product's, which depends on --encoder)")
     parser.add_argument("--encoder-cache", type=Path, help="keep the collection's vectors in this "
                         "folder between runs (quality runs only: loading then skips encoding)")
     args = parser.parse_args()
-    settings = Settings(_env_file=None, matching_encoder=args.encoder)
+    settings = Settings(_env_file=None, matching_encoder=args.encoder,
+                        matching_vectors=not args.lexical)
 
     vclaims = [json.loads(line) for line in args.vclaims.open(encoding="utf-8")]
     queries = dict(read_tsv(args.queries))
@@ -312,7 +316,7 @@ def main() -> None:
                         db.commit()
                 with factory() as db:
                     segments = MatchSearch(db).index.segments()
-                timings, made = ingest_timings(factory, url, args.ingest_docs, args.encoder,
+                timings, made = ingest_timings(factory, url, args.ingest_docs, settings,
                                               runs=args.ingest_runs)
                 digest = hashlib.sha1(repr(made).encode()).hexdigest()[:12]
                 print(f"index {state} ({segments} full-text segments): suggestions made while "
@@ -324,7 +328,8 @@ def main() -> None:
                     print(f"  ingest of a 1,000-word article ({kind}): median {off:.0f} ms without "
                           f"matching, {on:.0f} ms with it ({on / off:.2f}x)")
         engine.dispose()
-    print(f"encoder: {'on' if args.encoder else 'off'}; top-3 pairs by score (threshold check):")
+    similarity = "encoder" if args.encoder else "lexical only" if args.lexical else "static vectors"
+    print(f"similarity: {similarity}; top-3 pairs by score (threshold check):")
     print_thresholds(scored, sum(len(r) for r in qrels.values()))
     print(f"queries: {len(qrels)}  MRR {figures['MRR']:.3f}  recall@5 {figures['recall@5']:.3f}")
     print(f"latency per query: median {median(latencies):.1f} ms, p99 {percentile(latencies, 0.99):.1f} ms")

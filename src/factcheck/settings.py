@@ -50,6 +50,9 @@ class Settings(BaseSettings):
     matching_enabled: bool = True
     # Re-rank with the optional sentence encoder (the `encoder` extra; CPU-heavy, so off by default).
     matching_encoder: bool = False
+    # Compare claims' static sentence vectors too (analysis/static_vectors.py: shipped, no torch).
+    # Off: lexical features only (what matching was before the vectors; for comparison).
+    matching_vectors: bool = True
 
     # Webhooks
     webhook_timeout_seconds: float = Field(10.0, gt=0)

@@ -20,7 +20,7 @@ from factcheck.analysis.claim_text import (
 )
 
 __all__ = ["B", "BIAS", "Candidate", "ENCODER_BIAS", "ENCODER_WEIGHTS", "FEATURES", "K1", "Query",
-    "REPEAT_RATIO", "REPEAT_SCORE", "STOPWORDS", "SUGGEST_FLOOR", "Stats", "WEIGHTS", "bm25",
+    "REPEAT_RATIO", "REPEAT_SCORE", "STATIC_BIAS", "STATIC_WEIGHTS", "STOPWORDS", "SUGGEST_FLOOR", "Stats", "WEIGHTS", "bm25",
     "clean", "combine", "features", "fingerprint", "fold", "idf", "names", "near_identical",
     "numbers", "rescore", "stem", "stored_terms", "terms"]
 
@@ -106,6 +106,16 @@ ENCODER_WEIGHTS = {
     "num_clash": -0.181, "name_jaccard": -1.017, "cosine": 14.971,
 }
 ENCODER_BIAS = -13.425
+# With the shipped static vectors (analysis/static_vectors.py, the default): the same features plus
+# the cosine of the two claims' static vectors, fitted and calibrated the same way on the train
+# splits (`bench/matching.py --tune`), averaged over the two tasks.
+STATIC_WEIGHTS = {
+    "bm25": 2.161, "bm25_claim": 0.204, "bm25_title": 1.726, "rank_inv": 1.423, "bigrams": -0.205,
+    "doc_cover": -0.584, "set_ratio": 0.475, "partial": 2.515, "sort_ratio": 1.209,
+    "bm25_rel": 0.189, "bm25_claim_rel": -0.028, "bm25_title_rel": -0.327, "num_shared": 0.769,
+    "num_clash": -0.143, "name_jaccard": 0.138, "cosine": 10.428,
+}
+STATIC_BIAS = -13.085
 REPEAT_RATIO = 95.0  # rapidfuzz ratio at which a claim counts as repeated word for word
 REPEAT_SCORE = 0.99
 
@@ -332,7 +342,9 @@ def _bounded(query: Query, strings: _Strings, row: dict[str, float], weights: Ma
 
 
 def _gated(row: Mapping[str, float], candidate: Candidate, floor: float) -> bool:
-    return row["bm25"] < floor and candidate.similarity is None
+    # The encoder's suggestions pass no floor (a paraphrase may share few words); the static
+    # vectors' do (checked on train: the same suggestions with and without it, bench/matching.py).
+    return row["bm25"] < floor
 
 
 def _repeat_score(query: Query, candidate: Candidate) -> float:

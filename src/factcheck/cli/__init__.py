@@ -1,4 +1,5 @@
-"""Operator commands: serve, db, ingest, detect, demo, users, tokens, detector, worker, matching."""
+"""Operator commands: serve, db, ingest, detect, demo, users, tokens, detector, worker, matching,
+vectors."""
 
 from __future__ import annotations
 
@@ -23,7 +24,8 @@ def _register_optional() -> None:
     import importlib
 
     for module, name in (("detector", "detector"), ("users", "users"), ("tokens", "tokens"),
-                         ("webhooks", "webhooks"), ("matching", "matching")):
+                         ("webhooks", "webhooks"), ("matching", "matching"),
+                         ("vectors", "vectors")):
         try:
             sub = importlib.import_module(f"factcheck.cli.{module}")
         except ModuleNotFoundError as error:

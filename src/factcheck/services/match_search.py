@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from factcheck.analysis import claim_matcher as cm
 from factcheck.analysis.sentence_encoder import from_blob, get_encoder, to_blob
+from factcheck.analysis.static_vectors import static_vectors
 from factcheck.exceptions import ConflictError
 from factcheck.models import Article, Claim, Verdict, VerdictState
 from factcheck.services.match_index import (
@@ -44,6 +45,13 @@ class MatchSearch:
         if settings and settings.matching_encoder and self.encoder is None:
             log.warning("FACTCHECK_MATCHING_ENCODER is on but the `encoder` extra is not installed: "
                         "matching stays lexical")
+        # Without the encoder, the shipped static vectors (unless switched off): the cosine of two
+        # claims' vectors is one more feature, with its own fitted weights.
+        self.vectors = (static_vectors() if self.encoder is None
+                        and (settings is None or settings.matching_vectors) else None)
+        self.weights, self.bias = (
+            (cm.ENCODER_WEIGHTS, cm.ENCODER_BIAS) if self.encoder else
+            (cm.STATIC_WEIGHTS, cm.STATIC_BIAS) if self.vectors else (cm.WEIGHTS, cm.BIAS))
         self.index = MatchIndex(db)
 
     # -- the index ---------------------------------------------------------------------------------
@@ -119,13 +127,15 @@ class MatchSearch:
                                   embeddings=self.encoder is not None, budget=budget)
         hits = [[h for h in hs if h.claim_id != ex][:candidates]
                 for hs, ex in zip(found, exclude, strict=True)]
-        similarity = self._similarities(texts, hits) if self.encoder else None
+        similarity = (self._similarities(texts, hits) if self.encoder
+                      else self._static_similarities(texts, hits) if self.vectors else None)
         ranked = []
         for i, (query, these) in enumerate(zip(queries, hits, strict=True)):
             scored = cm.rescore(query, [
                 cm.Candidate(h.id, h.text, h.title, h.summary, terms=h.terms,
                              similarity=similarity[i][j] if similarity else None)
-                for j, h in enumerate(these)], stats, lexical_floor=lexical_floor, at_least=at_least)
+                for j, h in enumerate(these)], stats, self.weights, self.bias,
+                lexical_floor=lexical_floor, at_least=at_least)
             by_id = {h.id: h for h in these}
             ranked.append([(by_id[c.key], score) for c, score in scored])
         return ranked
@@ -140,3 +150,14 @@ class MatchSearch:
         return [[float(query_vector[i] @ (from_blob(h.embedding) if h.embedding is not None
                                            else late[h.text])) for h in these] if these else []
                 for i, these in enumerate(hits)]
+
+    def _static_similarities(self, texts: Sequence[str], hits: Sequence[Sequence[Hit]],
+                             ) -> list[list[float]]:
+        """Cosine between each text's static vector and each of its hits' (computed here: tens of
+        microseconds a text, cheaper than storing and fetching them)."""
+        unique = list(dict.fromkeys(h.text for these in hits for h in these))
+        if not unique:
+            return [[] for _ in hits]
+        vectors = self.vectors.encode([cm.clean(t) for t in [*texts, *unique]])
+        row = {t: vectors[len(texts) + k] for k, t in enumerate(unique)}
+        return [[float(vectors[i] @ row[h.text]) for h in these] for i, these in enumerate(hits)]

@@ -130,7 +130,7 @@ def test_near_identical_claims_are_grouped(texts, groups):
     assert group_near_identical(texts) == groups
 
 
-def test_below_the_lexical_floor_a_candidate_scores_zero_unless_it_has_a_similarity():
+def test_below_the_lexical_floor_a_candidate_scores_zero_with_or_without_a_similarity():
     stats = cm.Stats(df={"pakistan": 1, "live": 1, "bridge": 1, "river": 1}, n_docs=10, avg_len=6.0,
                      avg_claim_len=6.0, avg_title_len=1.0)
     query = cm.Query.of("Pakistan lost 80,000 lives")
@@ -138,8 +138,13 @@ def test_below_the_lexical_floor_a_candidate_scores_zero_unless_it_has_a_similar
     far = cm.Candidate(2, "The bridge over the river")
     scored = dict((c.key, s) for c, s in cm.rescore(query, [near, far], stats, lexical_floor=0.15))
     assert scored[1] > 0.9 and scored[2] == 0.0
-    encoded = cm.rescore(query, [cm.Candidate(2, far.text, similarity=0.1)], stats, lexical_floor=0.15)
-    assert encoded[0][1] > 0.0
+    with_vectors = cm.rescore(query, [cm.Candidate(2, far.text, similarity=0.1)], stats,
+                              cm.STATIC_WEIGHTS, cm.STATIC_BIAS, lexical_floor=0.15)
+    assert with_vectors[0][1] == 0.0
+    # Without a floor (what the encoder's suggestions and every `match()` use) it is scored.
+    unfloored = cm.rescore(query, [cm.Candidate(2, far.text, similarity=0.1)], stats,
+                           cm.STATIC_WEIGHTS, cm.STATIC_BIAS)
+    assert unfloored[0][1] > 0.0
 
 
 def test_the_encoder_weights_apply_when_every_candidate_has_a_similarity():

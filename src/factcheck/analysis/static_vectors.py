@@ -1,0 +1,110 @@
+"""Static sentence vectors: a table of word-piece vectors distilled from all-MiniLM-L6-v2.
+
+A sentence's vector is the sum of its word pieces' vectors, normalised: no neural network runs, so
+it costs tens of microseconds a sentence on the CPU and needs neither torch nor the `encoder`
+extra. The table ships inside the package (`data/static_vectors.npz`, not a pickle: int8 rows with
+a scale each, the word-piece vocabulary, and how it was made) and is loaded once per process.
+
+How the table was made (`factcheck vectors distill`, analysis/static_vectors_training.py): each
+word piece of MiniLM's vocabulary is first embedded alone by MiniLM (a starting point that also
+covers pieces the corpus never shows), then the whole table is fitted so that the normalised sum
+over a sentence's pieces has the highest cosine with MiniLM's own vector of the sentence, over
+~125,000 sentences of the domain (published claims, debate and news sentences, tweets), then
+reduced to its first 128 principal directions. On sentences held out of that fit the static
+vector's cosine with MiniLM's is about 0.87. It is what lets matching find paraphrases sharing few
+words (docs/matching.md) without the optional encoder; the encoder is still better where it can
+be afforded.
+
+The word pieces are MiniLM's (BERT uncased: lower-cased, accents stripped, punctuation split,
+WordPiece with `##` continuations), built by the `tokenizers` library from the vocabulary in the
+file, so the pieces are exactly those the table was fitted on.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import numpy as np
+
+VECTORS_PATH = Path(__file__).parent / "data" / "static_vectors.npz"
+FORMAT = "factcheck-static-vectors/1"
+
+
+class StaticVectors:
+    """Unit sentence vectors from the word-piece table (one instance per process: `static_vectors`)."""
+
+    def __init__(self, table: np.ndarray, vocabulary: Sequence[str], meta: dict) -> None:
+        from tokenizers import Tokenizer, normalizers, pre_tokenizers  # noqa: PLC0415
+        from tokenizers.models import WordPiece  # noqa: PLC0415
+
+        if table.shape[0] != len(vocabulary):
+            raise ValueError("the vector table and the vocabulary differ in length")
+        self.table = np.ascontiguousarray(table, dtype=np.float32)
+        self.meta = meta
+        self.name = str(meta.get("name", "static"))
+        self.dimensions = int(self.table.shape[1])
+        tokenizer = Tokenizer(WordPiece({piece: i for i, piece in enumerate(vocabulary)},
+                                        unk_token="[UNK]", max_input_chars_per_word=100))
+        tokenizer.normalizer = normalizers.BertNormalizer(
+            clean_text=True, handle_chinese_chars=True, strip_accents=None, lowercase=True)
+        tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
+        self.tokenizer = tokenizer
+        self.unknown = vocabulary.index("[UNK]") if "[UNK]" in vocabulary else -1
+
+    @classmethod
+    def load(cls, path: Path = VECTORS_PATH) -> StaticVectors:
+        with np.load(path, allow_pickle=False) as data:
+            meta = json.loads(str(data["meta"]))
+            if meta.get("format") != FORMAT:
+                raise ValueError(f"{path} is not a {FORMAT} file")
+            table = data["vectors"].astype(np.float32) * data["scales"].astype(np.float32)[:, None]
+            vocabulary = [str(piece) for piece in data["vocabulary"]]
+        return cls(table, vocabulary, meta)
+
+    def pieces(self, texts: Sequence[str]) -> list[list[int]]:
+        """Each text's word-piece ids (unknown pieces left out)."""
+        return [[i for i in e.ids if i != self.unknown]
+                for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+
+    def encode(self, texts: Sequence[str], *, batch_size: int = 0) -> np.ndarray:
+        """Unit vectors, one row per text, shape (len(texts), dimensions), float32; a text with no
+        known word piece gets a row of zeros. (`batch_size` is accepted for the encoder's interface.)"""
+        out = np.zeros((len(texts), self.dimensions), dtype=np.float32)
+        ids = self.pieces(texts)
+        rows = [k for k, these in enumerate(ids) if these]
+        if not rows:
+            return out
+        flat = np.fromiter((i for k in rows for i in ids[k]), dtype=np.intp)
+        starts = np.cumsum([0] + [len(ids[k]) for k in rows[:-1]])
+        sums = np.add.reduceat(self.table[flat], starts, axis=0)
+        norms = np.linalg.norm(sums, axis=1, keepdims=True)
+        out[rows] = sums / np.where(norms > 0, norms, 1.0)
+        return out
+
+
+@lru_cache(maxsize=1)
+def static_vectors() -> StaticVectors:
+    """The process's table, loaded once."""
+    return StaticVectors.load()
+
+
+def quantize(table: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """int8 rows and a float32 scale each (what the file stores): |error| ≤ scale / 2 per value."""
+    peak = np.abs(table).max(axis=1)
+    scales = np.where(peak > 0, peak / 127.0, 1.0).astype(np.float32)
+    return np.round(table / scales[:, None]).clip(-127, 127).astype(np.int8), scales
+
+
+def write(path: Path, table: np.ndarray, vocabulary: Sequence[str], meta: dict) -> Path:
+    """Write a table in the shipped format (`StaticVectors.load` reads it)."""
+    vectors, scales = quantize(np.asarray(table, dtype=np.float32))
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as handle:
+        np.savez_compressed(handle, vectors=vectors, scales=scales,
+                            vocabulary=np.array(list(vocabulary), dtype=str),
+                            meta=np.array(json.dumps({"format": FORMAT, **meta}, sort_keys=True)))
+    return path
