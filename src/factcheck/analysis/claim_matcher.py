@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -108,14 +108,14 @@ ENCODER_WEIGHTS = {
 ENCODER_BIAS = -13.425
 # With the shipped static vectors (analysis/static_vectors.py, the default): the same features plus
 # the cosine of the two claims' static vectors, fitted and calibrated the same way on the train
-# splits (`bench/matching.py --tune`), averaged over the two tasks.
+# splits with 50 candidates (`bench/matching.py --tune`), averaged over the two tasks.
 STATIC_WEIGHTS = {
-    "bm25": 2.161, "bm25_claim": 0.204, "bm25_title": 1.726, "rank_inv": 1.423, "bigrams": -0.205,
-    "doc_cover": -0.584, "set_ratio": 0.475, "partial": 2.515, "sort_ratio": 1.209,
-    "bm25_rel": 0.189, "bm25_claim_rel": -0.028, "bm25_title_rel": -0.327, "num_shared": 0.769,
-    "num_clash": -0.143, "name_jaccard": 0.138, "cosine": 10.428,
+    "bm25": 2.034, "bm25_claim": -0.197, "bm25_title": 1.551, "rank_inv": 1.696,
+    "bigrams": -0.034, "doc_cover": -0.654, "set_ratio": 0.012, "partial": 3.187,
+    "sort_ratio": 0.878, "bm25_rel": 0.41, "bm25_claim_rel": -0.351, "bm25_title_rel": -0.414,
+    "num_shared": 0.92, "num_clash": 0.045, "name_jaccard": -0.293, "cosine": 11.951,
 }
-STATIC_BIAS = -13.085
+STATIC_BIAS = -13.896
 REPEAT_RATIO = 95.0  # rapidfuzz ratio at which a claim counts as repeated word for word
 REPEAT_SCORE = 0.99
 
@@ -288,13 +288,17 @@ def combine(row: Mapping[str, float], weights: Mapping[str, float] = WEIGHTS,
 
 def rescore(query: Query, candidates: Sequence[Candidate], stats: Stats,
             weights: Mapping[str, float] | None = None, bias: float | None = None, *,
-            lexical_floor: float = 0.0, at_least: float = 0.0) -> list[tuple[Candidate, float]]:
+            lexical_floor: float = 0.0, at_least: float = 0.0,
+            similarity: Callable[[Query, Sequence[Candidate]], Sequence[float]] | None = None,
+            ) -> list[tuple[Candidate, float]]:
     """Candidates with their match probability, best first.
 
     With encoder similarities on every candidate the encoder's weights apply (`ENCODER_WEIGHTS`):
     the result is still a calibrated probability, so the thresholds keep their meaning.
-    Candidates (without a similarity) whose BM25 share is below `lexical_floor` score 0 without
-    the string comparisons: for suggestions, where only scores above a threshold matter.
+    `similarity`, when given, is asked for the cosine of the candidates that need one (those above
+    the floor), in one call: the static vectors' path (the weights are then the caller's).
+    Candidates whose BM25 share is below `lexical_floor` score 0 without the string comparisons:
+    for suggestions, where only scores above a threshold matter.
     With `at_least` (suggestions: the lower threshold), a candidate that provably cannot reach it
     scores 0 too, its string comparisons cut short; every score at or above it is exact.
     """
@@ -302,23 +306,26 @@ def rescore(query: Query, candidates: Sequence[Candidate], stats: Stats,
         encoded = bool(candidates) and all(c.similarity is not None for c in candidates)
         weights, bias = (ENCODER_WEIGHTS, ENCODER_BIAS) if encoded else (WEIGHTS, BIAS)
     bias = BIAS if bias is None else bias
-    if not 0.0 < at_least < 1.0:
-        rows = features(query, candidates, stats, lexical_floor=lexical_floor)
-        scored = [(c, 0.0 if _gated(r, c, lexical_floor) else max(combine(r, weights, bias),
-                                                                   _repeat_score(query, c)))
-                  for c, r in zip(candidates, rows, strict=True)]
-    else:
-        weighted, rows, docs = _lexical_rows(query, candidates, stats)
-        scored = []
-        for candidate, row, doc in zip(candidates, rows, docs, strict=True):
-            if _gated(row, candidate, lexical_floor):
-                scored.append((candidate, 0.0))
-                continue
-            strings = _strings(candidate.text, candidate.title)
-            row |= _word_features(query, weighted, doc, strings, candidate)
-            score = _bounded(query, strings, row, weights, bias, math.log(at_least / (1 - at_least)))
-            scored.append((candidate, max(score, _repeat_score(query, candidate))))
-    return sorted(scored, key=lambda pair: -pair[1])
+    weighted, rows, docs = _lexical_rows(query, candidates, stats)
+    open_ = [i for i, (row, c) in enumerate(zip(rows, candidates, strict=True))
+             if not _gated(row, c, lexical_floor)]
+    cosines = (dict(zip(open_, similarity(query, [candidates[i] for i in open_]), strict=True))
+               if similarity is not None and open_ else {})
+    bound = math.log(at_least / (1 - at_least)) if 0.0 < at_least < 1.0 else None
+    scores = [0.0] * len(candidates)
+    for i in open_:
+        candidate, row = candidates[i], rows[i]
+        strings = _strings(candidate.text, candidate.title)
+        row |= _word_features(query, weighted, docs[i], strings, candidate)
+        if i in cosines:
+            row["cosine"] = cosines[i]
+        if bound is None:
+            row |= {name: _fuzz(name, query, strings) for name in _FUZZ}
+            score = combine(row, weights, bias)
+        else:
+            score = _bounded(query, strings, row, weights, bias, bound)
+        scores[i] = max(score, _repeat_score(query, candidate))
+    return sorted(zip(candidates, scores, strict=True), key=lambda pair: -pair[1])
 
 
 def _bounded(query: Query, strings: _Strings, row: dict[str, float], weights: Mapping[str, float],

@@ -23,14 +23,20 @@ file, so the pieces are exactly those the table was fitted on.
 from __future__ import annotations
 
 import json
-from collections.abc import Sequence
+import threading
+from collections.abc import Callable, Sequence
 from functools import lru_cache
+from itertools import chain
 from pathlib import Path
 
 import numpy as np
 
 VECTORS_PATH = Path(__file__).parent / "data" / "static_vectors.npz"
 FORMAT = "factcheck-static-vectors/1"
+# Words seen (whitespace-separated chunks) → their word pieces: tokenizing costs ~50 µs a sentence,
+# a dictionary lookup per word far less, and claims and their words recur. Cleared when full.
+WORD_CACHE = 200_000
+TEXT_CACHE = 20_000  # texts → vectors (published claims recur as candidates): 10 MB at most
 
 
 class StaticVectors:
@@ -53,6 +59,9 @@ class StaticVectors:
         tokenizer.pre_tokenizer = pre_tokenizers.BertPreTokenizer()
         self.tokenizer = tokenizer
         self.unknown = vocabulary.index("[UNK]") if "[UNK]" in vocabulary else -1
+        self._words: dict[str, list[int]] = {}
+        self._texts: dict[str, np.ndarray] = {}
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, path: Path = VECTORS_PATH) -> StaticVectors:
@@ -65,9 +74,22 @@ class StaticVectors:
         return cls(table, vocabulary, meta)
 
     def pieces(self, texts: Sequence[str]) -> list[list[int]]:
-        """Each text's word-piece ids (unknown pieces left out)."""
-        return [[i for i in e.ids if i != self.unknown]
-                for e in self.tokenizer.encode_batch(list(texts), add_special_tokens=False)]
+        """Each text's word-piece ids (unknown pieces left out).
+
+        BERT's normaliser and pre-tokeniser never join across whitespace, so a text's pieces are
+        its whitespace-separated words' pieces in order: each word is tokenized once and remembered.
+        """
+        split = [text.split() for text in texts]
+        with self._lock:
+            words = self._words
+            new = list({w for these in split for w in these if w not in words})
+            if new:
+                if len(words) + len(new) > WORD_CACHE:
+                    words.clear()
+                for word, encoding in zip(new, self.tokenizer.encode_batch_fast(
+                        new, add_special_tokens=False), strict=True):
+                    words[word] = [i for i in encoding.ids if i != self.unknown]
+            return [[i for w in these for i in words[w]] for these in split]
 
     def encode(self, texts: Sequence[str], *, batch_size: int = 0) -> np.ndarray:
         """Unit vectors, one row per text, shape (len(texts), dimensions), float32; a text with no
@@ -77,12 +99,30 @@ class StaticVectors:
         rows = [k for k, these in enumerate(ids) if these]
         if not rows:
             return out
-        flat = np.fromiter((i for k in rows for i in ids[k]), dtype=np.intp)
+        flat = np.array(list(chain.from_iterable(ids[k] for k in rows)), dtype=np.intp)
         starts = np.cumsum([0] + [len(ids[k]) for k in rows[:-1]])
-        sums = np.add.reduceat(self.table[flat], starts, axis=0)
+        sums = np.add.reduceat(self.table.take(flat, axis=0), starts, axis=0)
         norms = np.linalg.norm(sums, axis=1, keepdims=True)
         out[rows] = sums / np.where(norms > 0, norms, 1.0)
         return out
+
+
+    def encode_cached(self, texts: Sequence[str], *,
+                      clean: Callable[[str], str] | None = None) -> list[np.ndarray]:
+        """`encode`, one row per text, remembering the rows of texts seen before (by the text as
+        given; `clean` is applied before encoding). The rows are shared: do not modify them."""
+        known = self._texts
+        with self._lock:
+            found = {t: known[t] for t in texts if t in known}
+        new = [t for t in dict.fromkeys(texts) if t not in found]
+        if new:
+            fresh = dict(zip(new, self.encode([clean(t) for t in new] if clean else new), strict=True))
+            with self._lock:
+                if len(known) + len(new) > TEXT_CACHE:
+                    known.clear()
+                known.update(fresh)
+            found.update(fresh)
+        return [found[t] for t in texts]
 
 
 @lru_cache(maxsize=1)
