@@ -206,3 +206,30 @@ def test_the_bm25_features_are_plain_bm25_of_each_field_over_the_query_weight():
                                                       avg_len=7.0) / weight)
     assert row["bm25_title"] == pytest.approx(cm.bm25(query.terms, title, df=stats.df, n_docs=40,
                                                       avg_len=2.0) / weight)
+
+
+def test_similarity_is_asked_once_for_the_candidates_above_the_floor_only():
+    stats = cm.Stats(df={"pakistan": 2, "live": 2, "bridge": 1, "river": 1, "lost": 2}, n_docs=10,
+                     avg_len=6.0, avg_claim_len=6.0, avg_title_len=1.0)
+    query = cm.Query.of("Pakistan lost 80,000 lives")
+    candidates = [cm.Candidate(1, "Pakistan lost 80,000 lives in the war"),
+                  cm.Candidate(2, "The bridge over the river"),
+                  cm.Candidate(3, "Pakistan lost many lives")]
+    asked = []
+
+    def similarity(q, these):
+        asked.append((q, [c.key for c in these]))
+        return [0.8 if c.key == 1 else 0.3 for c in these]
+
+    scored = dict((c.key, s) for c, s in cm.rescore(
+        query, candidates, stats, cm.STATIC_WEIGHTS, cm.STATIC_BIAS, lexical_floor=0.15,
+        similarity=similarity))
+    assert asked == [(query, [1, 3])]
+    assert scored[2] == 0.0
+    # The same scores as with the similarities given up front.
+    given = [cm.Candidate(1, candidates[0].text, similarity=0.8),
+             cm.Candidate(3, candidates[2].text, similarity=0.3)]
+    expected = dict((c.key, s) for c, s in cm.rescore(query, given, stats, cm.STATIC_WEIGHTS,
+                                                       cm.STATIC_BIAS, lexical_floor=0.15))
+    assert scored[1] == pytest.approx(expected[1]) and scored[3] == pytest.approx(expected[3])
+    assert scored[1] > scored[3] > 0.0

@@ -140,3 +140,25 @@ def test_distilling_fits_the_table_to_minilm(tmp_path):
     assert report.cosine > report.start_cosine  # fitting brought it closer to MiniLM
     loaded = StaticVectors.load(report.out_path)
     assert loaded.dimensions == 16 and loaded.meta["sentences"] == len(sentences)
+
+
+@pytest.mark.parametrize("text", [
+    "Pakistan lost more than 80,000 lives.",
+    "  Two\tspaces\nand  lines, (brackets) and \"quotes\" — dashes…",
+    "Émigrés in Zürich said: «non»!",
+])
+def test_pieces_word_by_word_equal_the_tokenizer_on_the_whole_text(vectors, text):
+    whole = [i for i in vectors.tokenizer.encode(text, add_special_tokens=False).ids
+             if i != vectors.unknown]
+    assert vectors.pieces([text]) == [whole]
+    assert vectors.pieces([text]) == [whole]  # the second time from the word cache
+
+
+def test_cached_rows_equal_fresh_ones_and_clean_is_applied_first(vectors):
+    texts = ["Taxes rose 4% in 2020 https://t.co/abc", "Crime fell.", "Taxes rose 4% in 2020 https://t.co/abc"]
+    cached = vectors.encode_cached(texts, clean=lambda t: t.split(" https")[0])
+    fresh = vectors.encode(["Taxes rose 4% in 2020", "Crime fell."])
+    assert np.allclose(cached[0], fresh[0]) and np.allclose(cached[1], fresh[1])
+    assert cached[2] is cached[0]
+    again = vectors.encode_cached(["Crime fell."])
+    assert again[0] is cached[1]  # remembered by the text as given
