@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from sqlalchemy import func
 
 from factcheck.analysis import claim_matcher as cm
 from factcheck.analysis.static_vectors import static_vectors
 from factcheck.services.matching import MatchingService
-from tests.factories import ClaimFactory, RatingFactory, RevisionFactory, VerdictFactory
+from tests.unit.services.test_matching_encoder import publish
 
 TARGET = "Joblessness dropped to a half-century low, the labor department said."
 DISTRACTORS = [
@@ -21,20 +20,9 @@ DISTRACTORS = [
 QUERY = "The unemployment rate fell to its lowest level in fifty years, according to the labor department."
 
 
-def publish(db, text: str) -> int:
-    claim = ClaimFactory(revision=RevisionFactory(text=text), status="published")
-    verdict = VerdictFactory(claim_id=claim.id, state="published", claim_reviewed=text,
-                             summary="", rating_id=RatingFactory(label="True").id,
-                             published_at=func.now())
-    db.flush()
-    db.refresh(verdict)
-    MatchingService(db).index_verdict(verdict)
-    return claim.id
-
-
 @pytest.fixture
 def collection(db) -> tuple[int, list[int]]:
-    return publish(db, TARGET), [publish(db, text) for text in DISTRACTORS]
+    return publish(db, TARGET).claim_id, [publish(db, text).claim_id for text in DISTRACTORS]
 
 
 def test_by_default_the_static_vectors_and_their_weights_are_used(db, settings):
