@@ -1,5 +1,6 @@
 """Claim matching, the pure part: weigh terms (BM25), compare numbers and names, and re-score
-first-stage candidates with rapidfuzz features combined by a small logistic model (the text
+first-stage candidates with rapidfuzz features (and the cosine of the two claims' sentence vectors:
+the shipped static ones or the optional encoder's) combined by a small logistic model (the text
 normalisation it relies on is in claim_text.py).
 """
 

@@ -1,4 +1,5 @@
-"""Finding published claims like a text: the full-text stage, re-scoring, the optional encoder.
+"""Finding published claims like a text: the full-text stage, re-scoring with the shipped static
+sentence vectors (or the optional encoder).
 
 The full-text index picks candidates (services/match_index.py); analysis/claim_matcher.py re-scores
 them into a probability. services/matching.py builds suggestions and decisions on top of this.
