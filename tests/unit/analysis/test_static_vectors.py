@@ -8,6 +8,8 @@ import os
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from factcheck.analysis.sentence_encoder import encoder_installed
 from factcheck.analysis.static_vectors import (
@@ -162,3 +164,14 @@ def test_cached_rows_equal_fresh_ones_and_clean_is_applied_first(vectors):
     assert cached[2] is cached[0]
     again = vectors.encode_cached(["Crime fell."])
     assert again[0] is cached[1]  # remembered by the text as given
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=40))
+def test_pieces_word_by_word_equal_the_tokenizer_on_any_text(text):
+    """Any text at all (control characters, odd whitespace, any script): splitting into words first
+    never changes the pieces (BERT drops "\x1f", so "0\x1f0" is one word, not two)."""
+    vectors = static_vectors()
+    whole = [i for i in vectors.tokenizer.encode(text, add_special_tokens=False).ids
+             if i != vectors.unknown]
+    assert vectors.pieces([text]) == [whole]
