@@ -2,6 +2,7 @@
 
     python bench/checkworthiness.py --data ct24_dev.tsv [--threshold 0.5] [--model FILE.json]
     python bench/checkworthiness.py --data ct24_dev.tsv --encoder [--encoder-model FILE.json]
+    python bench/checkworthiness.py --data ct24_dev.tsv --vectors [--vectors-model FILE.json]
 
 Scores every sentence through ClaimDetector.score_sentences, the path `factcheck detect
 --sentences` uses (with --encoder: the optional encoder scorer, batched). A CheckThat! 2020
@@ -46,6 +47,15 @@ def mean_average_precision(scores: list[float], gold: list[bool], docs: list[str
 
 
 def make_scorer(args):
+    if args.vectors or args.vectors_model:
+        from factcheck.analysis.checkworthiness_encoder import (  # noqa: PLC0415
+            VECTORS_MODEL_PATH,
+            EncoderScorer,
+        )
+        from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
+
+        return EncoderScorer.load(args.vectors_model or VECTORS_MODEL_PATH,
+                                  base_path=args.model or MODEL_PATH, encoder=static_vectors())
     if not (args.encoder or args.encoder_model):
         return LinearModel.load(args.model) if args.model else None
     from factcheck.analysis.checkworthiness_encoder import (  # noqa: PLC0415
@@ -66,6 +76,10 @@ def main(argv: list[str] | None = None) -> None:
                         help="score with the optional encoder scorer (the `encoder` extra)")
     parser.add_argument("--encoder-model", type=Path,
                         help="an encoder model file other than the shipped one (implies --encoder)")
+    parser.add_argument("--vectors", action="store_true",
+                        help="score with the linear model stacked on the static sentence vectors")
+    parser.add_argument("--vectors-model", type=Path,
+                        help="a static-vector model file other than the shipped one (implies --vectors)")
     args = parser.parse_args(argv)
     try:
         texts, gold, docs = read_labelled(args.data)

@@ -1,5 +1,6 @@
-"""The optional encoder scorer (the `encoder` extra): the shipped linear model's logit stacked with
-a linear read-out of the sentence's all-MiniLM-L6-v2 embedding.
+"""The stacked scorers: the shipped linear model's logit stacked with a linear read-out of a
+sentence vector: all-MiniLM-L6-v2's (the optional encoder scorer, the `encoder` extra) or the
+shipped static vectors' (analysis/static_vectors.py: no extra, `FACTCHECK_DETECTOR_VECTORS`).
 
 Its weights are plain JSON (`data/checkworthiness_encoder.json`: 384 weights, the weight on the
 linear model's logit, bias, calibration), trained by `factcheck detector train --encoder`. The
@@ -20,8 +21,10 @@ from factcheck.analysis.checkworthiness_model import MODEL_PATH, LinearModel, Sc
 from factcheck.analysis.features import SentenceFeatures
 
 ENCODER_MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_encoder.json"
+VECTORS_MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_vectors.json"
 ENCODER_FORMAT = "factcheck-checkworthiness-encoder/1"
 ENCODER_REASON = "overall wording (encoder)"
+VECTORS_REASON = "overall wording"
 
 log = logging.getLogger(__name__)
 
@@ -43,6 +46,7 @@ class EncoderScorer:
         self.base_weight = float(data["base_weight"])
         self.bias, self.slope, self.offset = data["bias"], data["slope"], data["offset"]
         self.min_reason = float(data.get("min_encoder_reason", 0.3))
+        self.reason = str(data.get("reason", ENCODER_REASON))
 
     @classmethod
     def load(cls, path: Path = ENCODER_MODEL_PATH, *, base_path: Path = MODEL_PATH,
@@ -73,7 +77,7 @@ class EncoderScorer:
             z = self.base_weight * z_base + e + self.bias
             contributions = [(reason, self.base_weight * c) for reason, c in base_contributions]
             if abs(e) >= self.min_reason:
-                contributions.append((ENCODER_REASON, e))
+                contributions.append((self.reason, e))
             contributions.sort(key=lambda c: -abs(c[1]))
             results.append(Scored(sigmoid(self.slope * (z - self.offset)), tuple(contributions)))
         return results
@@ -91,3 +95,13 @@ def load_encoder_scorer() -> EncoderScorer | None:
         log.warning("no encoder check-worthiness model is shipped; scoring with the linear model")
         return None
     return EncoderScorer.load()
+
+
+def load_vectors_scorer() -> EncoderScorer | None:
+    """The linear model stacked with the static vectors, or None (logged) when its file is missing."""
+    from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
+
+    if not VECTORS_MODEL_PATH.exists() or not MODEL_PATH.exists():
+        log.warning("no static-vector check-worthiness model is shipped; scoring with the linear model")
+        return None
+    return EncoderScorer.load(VECTORS_MODEL_PATH, encoder=static_vectors())

@@ -161,11 +161,18 @@ def default_scorer() -> Scorer:
     return _DEFAULT["linear"]
 
 
-def select_scorer(*, encoder: bool = False) -> Scorer:
-    """The scorer a setting asks for: the encoder model when ``encoder`` and the extra is
-    installed (and its model file is shipped), else the default scorer. Built once per process."""
+def select_scorer(*, encoder: bool = False, vectors: bool = False) -> Scorer:
+    """The scorer the settings ask for: the encoder model when ``encoder`` and the extra is
+    installed (and its model file is shipped); else the static-vector model when ``vectors``;
+    else the default scorer. Built once per process."""
     if not encoder:
-        return default_scorer()
+        if not vectors:
+            return default_scorer()
+        if "vectors" not in _DEFAULT:
+            from factcheck.analysis.checkworthiness_encoder import load_vectors_scorer  # noqa: PLC0415
+
+            _DEFAULT["vectors"] = load_vectors_scorer() or default_scorer()
+        return _DEFAULT["vectors"]
     if "encoder" not in _DEFAULT:
         from factcheck.analysis.checkworthiness_encoder import load_encoder_scorer  # noqa: PLC0415
 

@@ -10,7 +10,7 @@ import csv
 import hashlib
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -43,6 +43,7 @@ class TrainReport:
     out_path: Path
     size_bytes: int
     encoder: TrainReport | None = None  # the stacked encoder model, when one was trained too
+    vectors: TrainReport | None = None  # the model stacked on the static vectors, likewise
 
 
 def read_labelled(path: Path) -> tuple[list[str], list[bool], list[str]]:
@@ -135,11 +136,13 @@ def _report(texts, y, folds, points, fields, terms, out_path, encoder=None) -> T
 
 def train(data_paths, *, out_path: Path = MODEL_PATH, seed: int = 0, folds: int = 5,
           c: float = 4.0, max_terms: int = 40_000, tolerance: float = 0.0025,
-          encoder_out: Path | None = None, encoder_c: float = 1.0) -> TrainReport:
+          encoder_out: Path | None = None, encoder_c: float = 1.0,
+          vectors_out: Path | None = None) -> TrainReport:
     """Cross-validate, choose the thresholds, fit on everything and write the JSON model file.
 
     With ``encoder_out``, also train the stacked encoder model on the same folds (see
-    `checkworthiness_encoder`) and write it there.
+    `checkworthiness_encoder`) and write it there; with ``vectors_out``, the same stacked on the
+    shipped static vectors.
     """
     import scipy.sparse as sp  # noqa: PLC0415
     from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
@@ -214,7 +217,18 @@ def train(data_paths, *, out_path: Path = MODEL_PATH, seed: int = 0, folds: int 
             texts, y, oof, splits, encoder=encoder, base_path=out_path, out_path=Path(encoder_out),
             meta={"trained_on": data["trained_on"], "seed": seed, "folds": folds},
             c=encoder_c, tolerance=tolerance)
-    return _report(texts, y, folds, points, fields, len(names), out_path, stacked)
+    report = _report(texts, y, folds, points, fields, len(names), out_path, stacked)
+    if vectors_out is not None:
+        from factcheck.analysis.checkworthiness_encoder import VECTORS_REASON  # noqa: PLC0415
+        from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
+
+        report = replace(report, vectors=_train_encoder_stack(
+            texts, y, oof, splits, encoder=static_vectors(), base_path=out_path,
+            out_path=Path(vectors_out),
+            meta={"trained_on": data["trained_on"], "seed": seed, "folds": folds,
+                  "reason": VECTORS_REASON},
+            c=encoder_c, tolerance=tolerance))
+    return report
 
 
 def _require_encoder():

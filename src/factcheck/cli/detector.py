@@ -33,21 +33,31 @@ def train(
                                           "model (needs the `encoder` extra).")] = False,
     encoder_out: Annotated[Path | None, typer.Option(
         "--encoder-out", help="Encoder model file to write (default: the shipped one).")] = None,
+    vectors: Annotated[bool, typer.Option("--vectors", help="Also train the model stacked on the "
+                                          "shipped static sentence vectors.")] = False,
+    vectors_out: Annotated[Path | None, typer.Option(
+        "--vectors-out", help="Static-vector model file to write (default: the shipped one).")] = None,
 ) -> None:
     """Cross-validate on DATA, choose the thresholds, fit and write the JSON model(s)."""
     try:
         import sklearn  # noqa: F401, PLC0415
     except ImportError:
         _fail("training needs scikit-learn: pip install 'factcheck[train]'")
-    from factcheck.analysis.checkworthiness_encoder import ENCODER_MODEL_PATH  # noqa: PLC0415
+    from factcheck.analysis.checkworthiness_encoder import (  # noqa: PLC0415
+        ENCODER_MODEL_PATH,
+        VECTORS_MODEL_PATH,
+    )
     from factcheck.analysis.checkworthiness_model import MODEL_PATH  # noqa: PLC0415
     from factcheck.analysis.checkworthiness_training import train as train_model  # noqa: PLC0415
 
     if encoder_out is not None:
         encoder = True
+    if vectors_out is not None:
+        vectors = True
     try:
         report = train_model(data, out_path=out or MODEL_PATH, seed=seed, folds=folds,
-                             encoder_out=(encoder_out or ENCODER_MODEL_PATH) if encoder else None)
+                             encoder_out=(encoder_out or ENCODER_MODEL_PATH) if encoder else None,
+                             vectors_out=(vectors_out or VECTORS_MODEL_PATH) if vectors else None)
     except (ValueError, UnicodeDecodeError) as error:
         _fail(str(error))
     except OSError as error:
@@ -57,9 +67,14 @@ def train(
     if report.encoder is not None:
         typer.echo("encoder model (stacked: embedding + the linear model's out-of-fold logit)")
         _print_model(report.encoder, f"{report.encoder.terms} dimensions")
-    elif report.out_path == MODEL_PATH and ENCODER_MODEL_PATH.exists():
-        typer.echo(f"note             {ENCODER_MODEL_PATH.name} was stacked on the previous model "
-                   f"file: retrain it with --encoder")
+    if report.vectors is not None:
+        typer.echo("static-vector model (stacked: static vector + the linear model's out-of-fold logit)")
+        _print_model(report.vectors, f"{report.vectors.terms} dimensions")
+    for stacked, done, flag in ((ENCODER_MODEL_PATH, report.encoder, "--encoder"),
+                                (VECTORS_MODEL_PATH, report.vectors, "--vectors")):
+        if done is None and report.out_path == MODEL_PATH and stacked.exists():
+            typer.echo(f"note             {stacked.name} was stacked on the previous model "
+                       f"file: retrain it with {flag}")
 
 
 def _print_model(report, size: str) -> None:

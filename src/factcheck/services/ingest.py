@@ -43,7 +43,7 @@ def make_detector(settings: Settings) -> ClaimDetector:
     """The detector the settings ask for: the shipped linear model, or the encoder scorer when
     FACTCHECK_DETECTOR_ENCODER is on (and the `encoder` extra installed); both are calibrated to
     the same thresholds."""
-    scorer = select_scorer(encoder=settings.detector_encoder)
+    scorer = select_scorer(encoder=settings.detector_encoder, vectors=settings.detector_vectors)
     if settings.claim_threshold is None:
         return ClaimDetector(scorer=scorer)
     return ClaimDetector(threshold=settings.claim_threshold, scorer=scorer)
