@@ -111,12 +111,12 @@ ENCODER_BIAS = -13.425
 # the cosine of the two claims' static vectors, fitted and calibrated the same way on the train
 # splits with 50 candidates (`bench/matching.py --tune`), averaged over the two tasks.
 STATIC_WEIGHTS = {
-    "bm25": 2.034, "bm25_claim": -0.197, "bm25_title": 1.551, "rank_inv": 1.696,
-    "bigrams": -0.034, "doc_cover": -0.654, "set_ratio": 0.012, "partial": 3.187,
-    "sort_ratio": 0.878, "bm25_rel": 0.41, "bm25_claim_rel": -0.351, "bm25_title_rel": -0.414,
-    "num_shared": 0.92, "num_clash": 0.045, "name_jaccard": -0.293, "cosine": 11.951,
+    "bm25": 2.046, "bm25_claim": -0.175, "bm25_title": 1.522, "rank_inv": 1.71, "bigrams": 0.03,
+    "doc_cover": -0.636, "set_ratio": -0.091, "partial": 3.031, "sort_ratio": 0.845,
+    "bm25_rel": 0.42, "bm25_claim_rel": -0.386, "bm25_title_rel": -0.459, "num_shared": 0.921,
+    "num_clash": 0.041, "name_jaccard": -0.283, "cosine": 11.983,
 }
-STATIC_BIAS = -13.896
+STATIC_BIAS = -13.744
 REPEAT_RATIO = 95.0  # rapidfuzz ratio at which a claim counts as repeated word for word
 REPEAT_SCORE = 0.99
 

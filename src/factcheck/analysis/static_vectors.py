@@ -9,7 +9,7 @@ How the table was made (`factcheck vectors distill`, analysis/static_vectors_tra
 word piece of MiniLM's vocabulary is first embedded alone by MiniLM (a starting point that also
 covers pieces the corpus never shows), then the whole table is fitted so that the normalised sum
 over a sentence's pieces has the highest cosine with MiniLM's own vector of the sentence, over
-~125,000 sentences of the domain (published claims, debate and news sentences, tweets), then
+~125,000 sentences of the domain (published claims, debate sentences, tweets), then
 reduced to its first 128 principal directions. On sentences held out of that fit the static
 vector's cosine with MiniLM's is about 0.87. It is what lets matching find paraphrases sharing few
 words (docs/matching.md) without the optional encoder; the encoder is still better where it can

@@ -54,6 +54,9 @@ def train(
         encoder = True
     if vectors_out is not None:
         vectors = True
+    from factcheck.analysis.checkworthiness_training import file_sha256  # noqa: PLC0415
+
+    before = file_sha256(MODEL_PATH) if MODEL_PATH.exists() else None
     try:
         report = train_model(data, out_path=out or MODEL_PATH, seed=seed, folds=folds,
                              encoder_out=(encoder_out or ENCODER_MODEL_PATH) if encoder else None,
@@ -72,7 +75,8 @@ def train(
         _print_model(report.vectors, f"{report.vectors.terms} dimensions")
     for stacked, done, flag in ((ENCODER_MODEL_PATH, report.encoder, "--encoder"),
                                 (VECTORS_MODEL_PATH, report.vectors, "--vectors")):
-        if done is None and report.out_path == MODEL_PATH and stacked.exists():
+        changed = report.out_path == MODEL_PATH and file_sha256(MODEL_PATH) != before
+        if done is None and changed and stacked.exists():
             typer.echo(f"note             {stacked.name} was stacked on the previous model "
                        f"file: retrain it with {flag}")
 
