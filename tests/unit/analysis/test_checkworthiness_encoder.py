@@ -158,22 +158,28 @@ def encoder_scorer():
     return checkworthiness_encoder.EncoderScorer.load()
 
 
-def pins():
-    with (FIXTURES / "checkworthy_encoder_pins.tsv").open(encoding="utf-8", newline="") as f:
-        return [(row["text"], row["label"] == "Yes") for row in csv.DictReader(f, delimiter="\t")]
+def misclassified_pins(scorer, fixture: str = "checkworthy_encoder_pins.tsv") -> list:
+    """The pinned sentences (text, label) a scorer gets wrong, with its score and reasons."""
+    with (FIXTURES / fixture).open(encoding="utf-8", newline="") as f:
+        sentences, labels = zip(*[(row["text"], row["label"] == "Yes")
+                                  for row in csv.DictReader(f, delimiter="\t")])
+    results = ClaimDetector(scorer=scorer).score_sentences(list(sentences))
+    return [(r.text, round(r.score, 3), r.reasons) for r, label in zip(results, labels)
+            if r.is_claim is not label]
 
 
 def test_the_encoder_scorer_classifies_the_pinned_sentences(encoder_scorer):
-    sentences, labels = zip(*pins())
-    results = ClaimDetector(scorer=encoder_scorer).score_sentences(list(sentences))
-    wrong = [(r.text, round(r.score, 3), r.reasons) for r, label in zip(results, labels)
-             if r.is_claim is not label]
-    assert not wrong
+    assert not misclassified_pins(encoder_scorer)
 
 
 def test_the_encoder_scorer_keeps_the_reference_article_behaviour(encoder_scorer):
+    assert_reference_article_behaviour(encoder_scorer)
+
+
+def assert_reference_article_behaviour(scorer) -> None:
+    """The reference article's claims queued; its opinion sentence and the author's bio not."""
     text = (FIXTURES / "reference_article.txt").read_text(encoding="utf-8")
-    results = ClaimDetector(scorer=encoder_scorer).detect(text, published_at=dt.date(2023, 3, 20))
+    results = ClaimDetector(scorer=scorer).detect(text, published_at=dt.date(2023, 3, 20))
 
     def queued(needle):
         return next(r for r in results if needle in r.text).is_claim

@@ -3,10 +3,7 @@ the shipped file, the setting, training, and the pinned sentences and reference 
 
 from __future__ import annotations
 
-import csv
-import datetime as dt
 import json
-from pathlib import Path
 
 import pytest
 
@@ -22,9 +19,11 @@ from factcheck.analysis.checkworthiness_model import MODEL_PATH, LinearModel, se
 from factcheck.analysis.checkworthiness_training import file_sha256, train
 from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector
 from factcheck.analysis.static_vectors import static_vectors
+from tests.unit.analysis.test_checkworthiness_encoder import (
+    assert_reference_article_behaviour,
+    misclassified_pins,
+)
 from tests.unit.analysis.test_checkworthiness_model import _synthetic_rows, _write_tsv
-
-FIXTURES = Path(__file__).parent / "fixtures"
 
 
 @pytest.fixture(scope="module")
@@ -41,32 +40,12 @@ def test_the_shipped_model_is_small_json_stacked_on_the_shipped_linear_model():
     assert data["base_model"]["sha256"] == file_sha256(MODEL_PATH)
 
 
-def pins():
-    with (FIXTURES / "checkworthy_pins.tsv").open(encoding="utf-8", newline="") as f:
-        return [(row["text"], row["label"] == "Yes") for row in csv.DictReader(f, delimiter="\t")]
-
-
 def test_the_pinned_sentences_are_classified_as_the_linear_model_does(scorer):
-    sentences, labels = zip(*pins())
-    results = ClaimDetector(scorer=scorer).score_sentences(list(sentences))
-    wrong = [(r.text, round(r.score, 3), r.reasons) for r, label in zip(results, labels)
-             if r.is_claim is not label]
-    assert not wrong
+    assert not misclassified_pins(scorer, "checkworthy_pins.tsv")
 
 
 def test_the_reference_article_keeps_its_claims_queued_and_its_opinions_and_bio_out(scorer):
-    text = (FIXTURES / "reference_article.txt").read_text(encoding="utf-8")
-    results = ClaimDetector(scorer=scorer).detect(text, published_at=dt.date(2023, 3, 20))
-
-    def queued(needle):
-        return next(r for r in results if needle in r.text).is_claim
-
-    for needle in ("March 8", "80,000", "Abbottabad", "Peshawar mosque",
-                   "Khyber Pakhtunkhwa provinces"):
-        assert queued(needle), needle
-    assert not queued("need to engage in an honest dialogue")
-    bio = text[text.index("Abdul Mussawer Safi is"):]
-    assert not any(r.is_claim for r in results if r.text in bio)
+    assert_reference_article_behaviour(scorer)
 
 
 def test_its_reasons_keep_the_facts_and_name_the_wording_plainly(scorer):
