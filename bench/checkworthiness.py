@@ -1,11 +1,13 @@
 """Check-worthiness on a labelled TSV (CheckThat! 2024 Task 1 format): P/R/F1 of "Yes", speed.
 
-    python bench/checkworthiness.py --data ct24_dev.tsv [--threshold 0.5] [--model FILE.json]
+    python bench/checkworthiness.py --data ct24_dev.tsv [--threshold 0.5] [--vectors-model FILE.json]
+    python bench/checkworthiness.py --data ct24_dev.tsv --linear [--model FILE.json]
     python bench/checkworthiness.py --data ct24_dev.tsv --encoder [--encoder-model FILE.json]
-    python bench/checkworthiness.py --data ct24_dev.tsv --vectors [--vectors-model FILE.json]
 
-Scores every sentence through ClaimDetector.score_sentences, the path `factcheck detect
---sentences` uses (with --encoder: the optional encoder scorer, batched). A CheckThat! 2020
+Scores every sentence through ClaimDetector.score_sentences with the scorer `factcheck detect
+--sentences` uses by default (the linear model with the static-vector read-out; --linear: the
+linear model alone, as with FACTCHECK_DETECTOR_VECTORS=false; --encoder: the optional encoder
+scorer, batched). A CheckThat! 2020
 debates file (debate, line_number, speaker, text, label) also gets the per-debate ranking MAP.
 The last line is exactly `F1 0.xxx`.
 """
@@ -47,17 +49,16 @@ def mean_average_precision(scores: list[float], gold: list[bool], docs: list[str
 
 
 def make_scorer(args):
-    if args.vectors or args.vectors_model:
-        from factcheck.analysis.checkworthiness_encoder import (  # noqa: PLC0415
-            VECTORS_MODEL_PATH,
-            EncoderScorer,
-        )
-        from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
-
-        return EncoderScorer.load(args.vectors_model or VECTORS_MODEL_PATH,
-                                  base_path=args.model or MODEL_PATH, encoder=static_vectors())
+    if args.linear:
+        return LinearModel.load(args.model or MODEL_PATH)
     if not (args.encoder or args.encoder_model):
-        return LinearModel.load(args.model) if args.model else None
+        from factcheck.analysis.checkworthiness_vectors import (  # noqa: PLC0415
+            VECTORS_MODEL_PATH,
+            VectorsScorer,
+        )
+
+        return VectorsScorer.load(args.vectors_model or VECTORS_MODEL_PATH,
+                                  base_path=args.model or MODEL_PATH)
     from factcheck.analysis.checkworthiness_encoder import (  # noqa: PLC0415
         ENCODER_MODEL_PATH,
         EncoderScorer,
@@ -71,16 +72,18 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--threshold", type=float, default=DEFAULT_THRESHOLD)
-    parser.add_argument("--model", type=Path, help="a model file other than the shipped one")
+    parser.add_argument("--model", type=Path, help="a linear model file other than the shipped one")
+    parser.add_argument("--linear", action="store_true",
+                        help="score with the linear model alone (FACTCHECK_DETECTOR_VECTORS=false)")
     parser.add_argument("--encoder", action="store_true",
                         help="score with the optional encoder scorer (the `encoder` extra)")
     parser.add_argument("--encoder-model", type=Path,
                         help="an encoder model file other than the shipped one (implies --encoder)")
-    parser.add_argument("--vectors", action="store_true",
-                        help="score with the linear model stacked on the static sentence vectors")
     parser.add_argument("--vectors-model", type=Path,
-                        help="a static-vector model file other than the shipped one (implies --vectors)")
+                        help="a static-vector model file other than the shipped one")
     args = parser.parse_args(argv)
+    if args.linear and (args.encoder or args.encoder_model or args.vectors_model):
+        parser.error("--linear scores with the linear model alone: no --encoder or --vectors-model")
     try:
         texts, gold, docs = read_labelled(args.data)
         scorer = make_scorer(args)

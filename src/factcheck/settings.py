@@ -28,9 +28,10 @@ class Settings(BaseSettings):
     high_priority_threshold: float | None = Field(None, ge=0, le=1)
     # Score with the optional encoder model (the `encoder` extra; the linear model without it).
     detector_encoder: bool = False
-    # Score with the linear model stacked with the shipped static sentence vectors (no extra needed;
-    # docs/checkworthiness.md: better on later debates and in cross-validation, lower on dev).
-    detector_vectors: bool = False
+    # Score with the linear model plus the read-out of the shipped static sentence vectors (no
+    # extra needed; docs/checkworthiness.md: better on held-out debates, the same on dev); off:
+    # the linear model alone.
+    detector_vectors: bool = True
 
     # Workbench
     lease_minutes: int = Field(30, gt=0)

@@ -1,6 +1,6 @@
-"""The stacked scorers: the shipped linear model's logit stacked with a linear read-out of a
-sentence vector: all-MiniLM-L6-v2's (the optional encoder scorer, the `encoder` extra) or the
-shipped static vectors' (analysis/static_vectors.py: no extra, `FACTCHECK_DETECTOR_VECTORS`).
+"""The optional encoder scorer (the `encoder` extra): the shipped linear model's logit stacked
+with a linear read-out of the sentence's all-MiniLM-L6-v2 embedding. (The static-vector scorer,
+which needs no extra, is in `checkworthiness_vectors`.)
 
 Its weights are plain JSON (`data/checkworthiness_encoder.json`: 384 weights, the weight on the
 linear model's logit, bias, calibration), trained by `factcheck detector train --encoder`. The
@@ -17,14 +17,17 @@ from pathlib import Path
 
 import numpy as np
 
-from factcheck.analysis.checkworthiness_model import MODEL_PATH, LinearModel, Scored, sigmoid
+from factcheck.analysis.checkworthiness_model import (
+    ENCODER_REASON,
+    MODEL_PATH,
+    LinearModel,
+    Scored,
+    sigmoid,
+)
 from factcheck.analysis.features import SentenceFeatures
 
 ENCODER_MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_encoder.json"
-VECTORS_MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_vectors.json"
 ENCODER_FORMAT = "factcheck-checkworthiness-encoder/1"
-ENCODER_REASON = "overall wording (encoder)"
-VECTORS_REASON = "overall wording"
 
 log = logging.getLogger(__name__)
 
@@ -96,12 +99,3 @@ def load_encoder_scorer() -> EncoderScorer | None:
         return None
     return EncoderScorer.load()
 
-
-def load_vectors_scorer() -> EncoderScorer | None:
-    """The linear model stacked with the static vectors, or None (logged) when its file is missing."""
-    from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
-
-    if not VECTORS_MODEL_PATH.exists() or not MODEL_PATH.exists():
-        log.warning("no static-vector check-worthiness model is shipped; scoring with the linear model")
-        return None
-    return EncoderScorer.load(VECTORS_MODEL_PATH, encoder=static_vectors())

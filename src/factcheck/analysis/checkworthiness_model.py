@@ -21,6 +21,11 @@ MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_model.json"
 MODEL_FORMAT = "factcheck-checkworthiness/1"
 QUEUE_SCORE = 0.5  # the score the CV-chosen queue threshold maps to
 HIGH_PRIORITY_SCORE = 0.8  # the score the CV-chosen high-priority threshold maps to
+# The reasons a vector read-out gives (no named feature behind them): the static vectors' and
+# the optional encoder's.
+VECTORS_REASON = "overall wording"
+ENCODER_REASON = "overall wording (encoder)"
+OVERALL_REASONS = frozenset({VECTORS_REASON, ENCODER_REASON})
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,33 +156,39 @@ class LinearModel:
         return Scored(sigmoid(self.slope * (z - self.offset)), tuple(contributions))
 
 
-_DEFAULT: dict[str, Scorer] = {}
+_DEFAULT: dict[str, Scorer | None] = {}
 
 
-def default_scorer() -> Scorer:
-    """The shipped learned model (or the rule scorer if none is shipped), built once per process."""
+def linear_scorer() -> Scorer:
+    """The shipped linear model (or the rule scorer if none is shipped), built once per process."""
     if "linear" not in _DEFAULT:
         _DEFAULT["linear"] = LinearModel.load() if MODEL_PATH.exists() else RuleScorer()
     return _DEFAULT["linear"]
 
 
-def select_scorer(*, encoder: bool = False, vectors: bool = False) -> Scorer:
-    """The scorer the settings ask for: the encoder model when ``encoder`` and the extra is
-    installed (and its model file is shipped); else the static-vector model when ``vectors``;
-    else the default scorer. Built once per process."""
-    if not encoder:
-        if not vectors:
-            return default_scorer()
-        if "vectors" not in _DEFAULT:
-            from factcheck.analysis.checkworthiness_encoder import load_vectors_scorer  # noqa: PLC0415
+def default_scorer() -> Scorer:
+    """The default scorer: the linear model with the static-vector read-out beside it
+    (`checkworthiness_vectors`), or the linear model alone (logged) if that file is missing.
+    Built once per process."""
+    if "vectors" not in _DEFAULT:
+        from factcheck.analysis.checkworthiness_vectors import load_vectors_scorer  # noqa: PLC0415
 
-            _DEFAULT["vectors"] = load_vectors_scorer() or default_scorer()
-        return _DEFAULT["vectors"]
+        _DEFAULT["vectors"] = load_vectors_scorer() or linear_scorer()
+    return _DEFAULT["vectors"]
+
+
+def select_scorer(*, encoder: bool = False, vectors: bool = True) -> Scorer:
+    """The scorer the settings ask for: the encoder model when ``encoder`` and the extra is
+    installed (and its model file is shipped); otherwise the default (static-vector) scorer, or
+    the linear model alone when ``vectors`` is off. Built once per process."""
+    fallback = default_scorer if vectors else linear_scorer
+    if not encoder:
+        return fallback()
     if "encoder" not in _DEFAULT:
         from factcheck.analysis.checkworthiness_encoder import load_encoder_scorer  # noqa: PLC0415
 
-        _DEFAULT["encoder"] = load_encoder_scorer() or default_scorer()
-    return _DEFAULT["encoder"]
+        _DEFAULT["encoder"] = load_encoder_scorer()  # None (logged): the extra or file is missing
+    return _DEFAULT["encoder"] or fallback()
 
 
 def reset_default_scorers() -> None:

@@ -9,7 +9,7 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from factcheck.analysis.checkworthiness_model import Scored, Scorer, default_scorer
+from factcheck.analysis.checkworthiness_model import OVERALL_REASONS, Scored, Scorer, default_scorer
 from factcheck.analysis.facts import FactSpan
 from factcheck.analysis.features import SentenceFeatures, extract_features
 
@@ -46,6 +46,19 @@ class SentenceResult:
             "facts": [f.to_dict() for f in self.facts],
             "reasons": list(self.reasons),
         }
+
+
+def _reasons(contributions: Iterable[tuple[str, float]]) -> tuple[str, ...]:
+    """The strongest MAX_REASONS named reasons, strongest first; an "overall wording" reason (a
+    vector read-out's) is kept in its place beside them but never takes a named one's slot."""
+    reasons, named = [], 0
+    for reason, _ in contributions:
+        if reason in OVERALL_REASONS:
+            reasons.append(reason)
+        elif named < MAX_REASONS:
+            reasons.append(reason)
+            named += 1
+    return tuple(reasons)
 
 
 class ClaimDetector:
@@ -101,7 +114,7 @@ class ClaimDetector:
     def _result(self, index: int, start: int, end: int, features: SentenceFeatures,
                 scored: Scored) -> SentenceResult:
         sentence = features.text
-        reasons = tuple(reason for reason, _ in scored.contributions[:MAX_REASONS])
+        reasons = _reasons(scored.contributions)
         return SentenceResult(
             index=index,
             start=start,

@@ -33,8 +33,8 @@ def train(
                                           "model (needs the `encoder` extra).")] = False,
     encoder_out: Annotated[Path | None, typer.Option(
         "--encoder-out", help="Encoder model file to write (default: the shipped one).")] = None,
-    vectors: Annotated[bool, typer.Option("--vectors", help="Also train the model stacked on the "
-                                          "shipped static sentence vectors.")] = False,
+    vectors: Annotated[bool, typer.Option("--vectors", help="Also train the static-vector model "
+                                          "(the default scorer's read-out beside the linear model).")] = False,
     vectors_out: Annotated[Path | None, typer.Option(
         "--vectors-out", help="Static-vector model file to write (default: the shipped one).")] = None,
 ) -> None:
@@ -43,10 +43,8 @@ def train(
         import sklearn  # noqa: F401, PLC0415
     except ImportError:
         _fail("training needs scikit-learn: pip install 'factcheck[train]'")
-    from factcheck.analysis.checkworthiness_encoder import (  # noqa: PLC0415
-        ENCODER_MODEL_PATH,
-        VECTORS_MODEL_PATH,
-    )
+    from factcheck.analysis.checkworthiness_encoder import ENCODER_MODEL_PATH  # noqa: PLC0415
+    from factcheck.analysis.checkworthiness_vectors import VECTORS_MODEL_PATH  # noqa: PLC0415
     from factcheck.analysis.checkworthiness_model import MODEL_PATH  # noqa: PLC0415
     from factcheck.analysis.checkworthiness_training import train as train_model  # noqa: PLC0415
 
@@ -71,8 +69,8 @@ def train(
         typer.echo("encoder model (stacked: embedding + the linear model's out-of-fold logit)")
         _print_model(report.encoder, f"{report.encoder.terms} dimensions")
     if report.vectors is not None:
-        typer.echo("static-vector model (stacked: static vector + the linear model's out-of-fold logit)")
-        _print_model(report.vectors, f"{report.vectors.terms} dimensions")
+        typer.echo("static-vector model (the linear model + a read-out of the static vector and rules)")
+        _print_model(report.vectors, f"{report.vectors.terms} hidden units")
     for stacked, done, flag in ((ENCODER_MODEL_PATH, report.encoder, "--encoder"),
                                 (VECTORS_MODEL_PATH, report.vectors, "--vectors")):
         changed = report.out_path == MODEL_PATH and file_sha256(MODEL_PATH) != before
@@ -86,6 +84,9 @@ def _print_model(report, size: str) -> None:
     typer.echo(f"  precision      {report.cv_precision:.3f}")
     typer.echo(f"  recall         {report.cv_recall:.3f}")
     typer.echo(f"  F1             {report.cv_f1:.3f} (best threshold: {report.best_cv_f1:.3f})")
+    if report.blocked_f1 is not None:
+        typer.echo(f"  held-out debates (folds of consecutive sentences): F1 {report.blocked_f1:.3f} "
+                   f"(best threshold: {report.blocked_best_f1:.3f})")
     typer.echo(f"threshold        0.5 (logit {report.raw_threshold:.3f}), recall-first")
     typer.echo(f"high priority    0.8 (logit {report.raw_high_priority_threshold:.3f}): "
                f"precision {report.high_priority_precision:.3f}, "

@@ -25,8 +25,8 @@ from factcheck.analysis.checkworthiness_encoder import (
 )
 from factcheck.analysis.checkworthiness_model import (
     MODEL_PATH,
-    LinearModel,
     default_scorer,
+    linear_scorer,
     select_scorer,
 )
 from factcheck.analysis.checkworthiness_training import file_sha256, train
@@ -66,7 +66,7 @@ def stand_in_data(**overrides):
 @pytest.fixture
 def stand_in():
     encoder = StandInEncoder()
-    return EncoderScorer(stand_in_data(), base=default_scorer(), encoder=encoder), encoder
+    return EncoderScorer(stand_in_data(), base=linear_scorer(), encoder=encoder), encoder
 
 
 def test_the_score_stacks_the_linear_logit_and_the_embedding(stand_in):
@@ -119,7 +119,7 @@ def test_the_detector_scores_through_the_batch_path(stand_in):
 )
 def test_a_file_for_another_format_or_encoder_is_refused(overrides, message):
     with pytest.raises(ValueError, match=message):
-        EncoderScorer(stand_in_data(**overrides), base=default_scorer(), encoder=StandInEncoder())
+        EncoderScorer(stand_in_data(**overrides), base=linear_scorer(), encoder=StandInEncoder())
 
 
 def test_a_model_stacked_on_another_linear_model_is_refused(tmp_path):
@@ -138,11 +138,12 @@ def test_the_shipped_encoder_model_is_small_json_stacked_on_the_shipped_linear_m
     assert data["base_model"]["sha256"] == file_sha256(MODEL_PATH)
 
 
-def test_without_the_extra_the_setting_falls_back_to_the_linear_model(monkeypatch, caplog):
+def test_without_the_extra_the_setting_falls_back_to_the_default_scorer(monkeypatch, caplog):
     monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
     monkeypatch.setattr("factcheck.analysis.sentence_encoder.encoder_installed", lambda: False)
-    assert isinstance(select_scorer(encoder=True), LinearModel)
+    assert select_scorer(encoder=True) is default_scorer()
     assert "not installed" in caplog.text
+    assert select_scorer(encoder=True, vectors=False) is linear_scorer()
     assert select_scorer(encoder=False) is default_scorer()
 
 
@@ -222,4 +223,4 @@ def test_the_setting_makes_every_detector_of_the_product_use_the_encoder(encoder
     on = make_detector(Settings(_env_file=None, detector_encoder=True, claim_threshold=0.6))
     off = make_detector(Settings(_env_file=None))
     assert isinstance(on.scorer, EncoderScorer) and on.threshold == 0.6
-    assert isinstance(off.scorer, LinearModel) and off.threshold == DEFAULT_THRESHOLD
+    assert off.scorer is default_scorer() and off.threshold == DEFAULT_THRESHOLD

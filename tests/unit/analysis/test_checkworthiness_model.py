@@ -8,7 +8,7 @@ from factcheck.analysis.checkworthiness_model import (
     MODEL_FORMAT,
     MODEL_PATH,
     LinearModel,
-    default_scorer,
+    linear_scorer,
     word_ngrams,
 )
 from factcheck.analysis.checkworthiness_training import read_labelled, train
@@ -34,7 +34,12 @@ def test_the_shipped_model_is_a_small_json_file():
     data = json.loads(MODEL_PATH.read_text(encoding="utf-8"))
     assert data["format"] == MODEL_FORMAT
     assert data["threshold"] == DEFAULT_THRESHOLD
-    assert isinstance(default_scorer(), LinearModel)
+    assert isinstance(linear_scorer(), LinearModel)
+
+
+def test_the_linear_model_alone_classifies_the_pinned_sentences():
+    results = ClaimDetector(scorer=linear_scorer()).score_sentences([s for s, _ in pins()])
+    assert [(r.text, r.is_claim) for r in results] == pins()
 
 
 def test_reasons_name_wording_and_rules():
@@ -118,7 +123,7 @@ def test_a_file_that_is_not_a_model_is_refused(tmp_path):
 
 
 def test_the_model_uses_the_rule_features():
-    model = default_scorer()
+    model = linear_scorer()
     features = extract_features("Militants killed 40 people in 2011.")
     z, contributions = model.logit(features)
     assert any(reason == "event: killed" for reason, _ in contributions)

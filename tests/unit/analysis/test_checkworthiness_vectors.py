@@ -1,21 +1,29 @@
-"""The check-worthiness scorer stacked on the shipped static sentence vectors (no extra needed):
-the shipped file, the setting, training, and the pinned sentences and reference article."""
+"""The static-vector check-worthiness scorer (no extra needed): the shipped file, the setting,
+training, the read-out evaluated as scikit-learn does, and the pinned sentences and reference
+article."""
 
 from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 
 from factcheck.analysis import checkworthiness_model
-from factcheck.analysis.checkworthiness_encoder import (
-    ENCODER_FORMAT,
+from factcheck.analysis.checkworthiness_vectors import (
+    VECTORS_FORMAT,
     VECTORS_MODEL_PATH,
     VECTORS_REASON,
-    EncoderScorer,
+    VectorsScorer,
     load_vectors_scorer,
+    readout_inputs,
 )
-from factcheck.analysis.checkworthiness_model import MODEL_PATH, LinearModel, select_scorer
+from factcheck.analysis.checkworthiness_model import (
+    MODEL_PATH,
+    LinearModel,
+    default_scorer,
+    select_scorer,
+)
 from factcheck.analysis.checkworthiness_training import file_sha256, train
 from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector
 from factcheck.analysis.static_vectors import static_vectors
@@ -27,16 +35,16 @@ from tests.unit.analysis.test_checkworthiness_model import _synthetic_rows, _wri
 
 
 @pytest.fixture(scope="module")
-def scorer() -> EncoderScorer:
+def scorer() -> VectorsScorer:
     return load_vectors_scorer()
 
 
-def test_the_shipped_model_is_small_json_stacked_on_the_shipped_linear_model():
-    assert VECTORS_MODEL_PATH.stat().st_size < 20_000
+def test_the_shipped_model_is_small_json_beside_the_shipped_linear_model():
+    assert VECTORS_MODEL_PATH.stat().st_size < 400_000
     data = json.loads(VECTORS_MODEL_PATH.read_text(encoding="utf-8"))
-    assert data["format"] == ENCODER_FORMAT
-    assert data["encoder"] == static_vectors().name and len(data["weights"]) == 128
-    assert data["threshold"] == DEFAULT_THRESHOLD and data["reason"] == VECTORS_REASON
+    assert data["format"] == VECTORS_FORMAT and data["vectors"] == static_vectors().name
+    assert len(data["hidden"]["weights"]) == data["dimensions"] + len(data["rules"])
+    assert data["threshold"] == DEFAULT_THRESHOLD and 0 < data["blend"] <= 1
     assert data["base_model"]["sha256"] == file_sha256(MODEL_PATH)
 
 
@@ -57,27 +65,59 @@ def test_its_reasons_keep_the_facts_and_name_the_wording_plainly(scorer):
     assert VECTORS_REASON in result.reasons and "overall wording (encoder)" not in result.reasons
 
 
-def test_the_setting_selects_it_and_the_encoder_setting_wins(monkeypatch):
+def test_it_is_the_default_and_the_setting_turns_it_off(monkeypatch):
     from factcheck.services.ingest import make_detector  # noqa: PLC0415
     from factcheck.settings import Settings  # noqa: PLC0415
 
     monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
-    on = make_detector(Settings(_env_file=None, detector_vectors=True))
-    off = make_detector(Settings(_env_file=None))
-    assert isinstance(on.scorer, EncoderScorer) and on.scorer.encoder is static_vectors()
+    on = make_detector(Settings(_env_file=None))
+    off = make_detector(Settings(_env_file=None, detector_vectors=False))
+    assert isinstance(on.scorer, VectorsScorer) and on.scorer.vectors is static_vectors()
     assert isinstance(off.scorer, LinearModel)
-    assert select_scorer(vectors=True) is on.scorer  # built once per process
+    assert select_scorer() is on.scorer is default_scorer()  # the default, built once per process
+    assert ClaimDetector().scorer is on.scorer
 
 
 def test_without_its_file_the_setting_falls_back_to_the_linear_model(monkeypatch, caplog, tmp_path):
     monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
-    monkeypatch.setattr("factcheck.analysis.checkworthiness_encoder.VECTORS_MODEL_PATH",
+    monkeypatch.setattr("factcheck.analysis.checkworthiness_vectors.VECTORS_MODEL_PATH",
                         tmp_path / "missing.json")
     assert isinstance(select_scorer(vectors=True), LinearModel)
     assert "no static-vector" in caplog.text
 
 
-def test_train_with_vectors_writes_a_stacked_model_that_loads(tmp_path):
+def test_a_model_beside_another_linear_model_is_refused_and_the_setting_falls_back(
+        monkeypatch, caplog, tmp_path):
+    other = tmp_path / "other.json"
+    other.write_text(MODEL_PATH.read_text(encoding="utf-8").replace('"seed":0', '"seed":1', 1),
+                     encoding="utf-8")
+    with pytest.raises(ValueError, match="retrain both"):
+        VectorsScorer.load(VECTORS_MODEL_PATH, base_path=other)
+    monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
+    monkeypatch.setattr("factcheck.analysis.checkworthiness_vectors.MODEL_PATH", other)
+    assert load_vectors_scorer() is None and "retrain both" in caplog.text
+
+
+def test_the_read_out_is_scikit_learns_network_evaluated_in_numpy(tmp_path):
+    from sklearn.neural_network import MLPClassifier  # noqa: PLC0415
+
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(200, 5))
+    y = x[:, 0] + x[:, 1] * x[:, 2] > 0
+    net = MLPClassifier((7,), solver="lbfgs", max_iter=5000, random_state=0).fit(x, y)
+    data = json.loads(VECTORS_MODEL_PATH.read_text(encoding="utf-8"))
+    scorer = VectorsScorer(data, base=LinearModel.load(), vectors=static_vectors())
+    scorer.hidden_weights, scorer.hidden_bias = net.coefs_[0], net.intercepts_[0]
+    scorer.output_weights, scorer.output_bias = net.coefs_[1][:, 0], float(net.intercepts_[1][0])
+    assert np.allclose(1 / (1 + np.exp(-scorer.readout(x))), net.predict_proba(x)[:, 1], atol=1e-9)
+
+
+def test_read_out_inputs_put_the_rules_in_their_columns():
+    x = readout_inputs(np.array([[0.6, 0.8]]), [["b", "z"]], scale=4.0, rules=["a", "b"])
+    assert x.tolist() == [[2.4, 3.2, 0.0, 1.0]]
+
+
+def test_train_with_vectors_writes_a_model_that_loads(tmp_path):
     data = tmp_path / "tiny.tsv"
     _write_tsv(data, _synthetic_rows())
     base, stacked = tmp_path / "model.json", tmp_path / "vectors.json"
@@ -85,7 +125,8 @@ def test_train_with_vectors_writes_a_stacked_model_that_loads(tmp_path):
     report = train([data], out_path=base, folds=2, vectors_out=stacked)
 
     assert report.vectors is not None and report.vectors.terms == 128 and report.encoder is None
-    scorer = EncoderScorer.load(stacked, base_path=base, encoder=static_vectors())
+    assert report.blocked_f1 is not None and report.vectors.blocked_f1 is not None
+    scorer = VectorsScorer.load(stacked, base_path=base)
     claim, opinion = ClaimDetector(scorer=scorer).score_sentences(
         ["Unemployment rose to 9 percent in 2009.", "I think we need to work together."])
     assert claim.score > opinion.score and not opinion.is_claim
@@ -102,5 +143,6 @@ def test_the_train_command_writes_and_reports_the_static_vector_model(tmp_path):
     result = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(out),
                                       "--folds", "2", "--vectors-out", str(stacked)])
     assert result.exit_code == 0, result.output
-    assert "static-vector model" in result.output and "128 dimensions" in result.output
-    assert EncoderScorer.load(stacked, base_path=out, encoder=static_vectors()).meta["folds"] == 2
+    assert "static-vector model" in result.output and "128 hidden units" in result.output
+    assert "held-out debates" in result.output
+    assert VectorsScorer.load(stacked, base_path=out).meta["folds"] == 2

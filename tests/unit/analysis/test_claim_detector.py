@@ -165,6 +165,16 @@ def test_the_default_scorer_is_built_once_per_process():
     assert ClaimDetector().scorer is ClaimDetector().scorer
 
 
+def test_an_overall_wording_reason_never_takes_a_named_reasons_place():
+    class Read:
+        def score(self, features):
+            named = tuple((f"reason {i}", 1.0 / (i + 2)) for i in range(8))
+            return Scored(0.9, (("overall wording", 2.0), *named))
+
+    [result] = ClaimDetector(scorer=Read()).score_sentences(["Prices rose 5 percent."])
+    assert result.reasons == ("overall wording", *(f"reason {i}" for i in range(6)))
+
+
 def test_a_scorer_can_be_swapped_in():
     class Always:
         def score(self, features):

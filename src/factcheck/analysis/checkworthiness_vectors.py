@@ -1,0 +1,134 @@
+"""The static-vector check-worthiness scorer: the shipped linear model's logit plus a small
+neural read-out of the sentence's static vector and rule features (no extra, no torch).
+
+    z = z_linear + blend · (mlp([scale · static vector, rule features]) − center)
+
+`mlp` is one hidden layer of rectified units and a logistic output (scikit-learn's
+MLPClassifier, trained by `factcheck detector train --vectors`), exported to plain JSON
+(`data/checkworthiness_vectors.json`: the layer weights, `blend`, `center`, the calibration and
+the sha256 of the linear model file it was trained beside) and evaluated with numpy.
+
+Why a read-out beside the linear model rather than instead of it: the word n-grams learn the
+debates' own vocabulary, the vectors carry meaning across wordings they never saw (a new
+debate's topics). `blend` is fixed at training time, not fitted on the linear model's
+out-of-fold logits: fitting it gave the vector part more weight than held up on later debates.
+The reasons are the linear model's, plus one "overall wording" when the read-out moves the
+logit by at least `min_reason`. Thresholds keep their meaning (0.5 queue, 0.8 high priority,
+chosen by the same cross-validation as the linear model's).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from factcheck.analysis.checkworthiness_model import (
+    MODEL_PATH,
+    VECTORS_REASON,
+    LinearModel,
+    Scored,
+    sigmoid,
+)
+from factcheck.analysis.features import RULE_FEATURES, SentenceFeatures
+
+VECTORS_MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_vectors.json"
+VECTORS_FORMAT = "factcheck-checkworthiness-vectors/2"
+
+log = logging.getLogger(__name__)
+
+
+def readout_inputs(vectors: np.ndarray, rule_rows: Sequence[Sequence[str]], *, scale: float,
+                   rules: Sequence[str] = RULE_FEATURES) -> np.ndarray:
+    """[scale · vector, one 0/1 column per rule feature] for each sentence (float64)."""
+    column = {name: i for i, name in enumerate(rules)}
+    flags = np.zeros((len(rule_rows), len(rules)))
+    for row, names in enumerate(rule_rows):
+        for name in names:
+            if name in column:
+                flags[row, column[name]] = 1.0
+    return np.hstack([scale * np.asarray(vectors, dtype=np.float64), flags])
+
+
+class VectorsScorer:
+    """sigmoid(slope · (z_linear + blend · (readout − center) − offset))."""
+
+    def __init__(self, data: dict, *, base: LinearModel, vectors) -> None:
+        if data.get("format") != VECTORS_FORMAT:
+            raise ValueError(f"not a {VECTORS_FORMAT} model file")
+        if data["vectors"] != vectors.name or data["dimensions"] != vectors.dimensions:
+            raise ValueError(f"the model was trained on {data['vectors']} vectors, not {vectors.name}")
+        self.meta = {k: v for k, v in data.items() if k not in ("hidden", "output")}
+        self.base, self.vectors = base, vectors
+        self.rules: list[str] = list(data["rules"])
+        self.scale = float(data["scale"])
+        self.hidden_weights = np.asarray(data["hidden"]["weights"], dtype=np.float64)
+        self.hidden_bias = np.asarray(data["hidden"]["bias"], dtype=np.float64)
+        self.output_weights = np.asarray(data["output"]["weights"], dtype=np.float64)
+        self.output_bias = float(data["output"]["bias"])
+        expected = vectors.dimensions + len(self.rules)
+        if self.hidden_weights.shape != (expected, len(self.hidden_bias)) or \
+                self.output_weights.shape != (len(self.hidden_bias),):
+            raise ValueError("the read-out's layer shapes do not fit the vectors and rules")
+        self.blend, self.center = float(data["blend"]), float(data["center"])
+        self.slope, self.offset = float(data["slope"]), float(data["offset"])
+        self.min_reason = float(data.get("min_reason", 0.3))
+
+    @classmethod
+    def load(cls, path: Path = VECTORS_MODEL_PATH, *, base_path: Path = MODEL_PATH,
+             vectors=None) -> VectorsScorer:
+        from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
+
+        data = json.loads(Path(path).read_text(encoding="utf-8"))
+        digest = hashlib.sha256(Path(base_path).read_bytes()).hexdigest()
+        if data.get("base_model", {}).get("sha256") != digest:
+            raise ValueError(f"{path} was trained beside another {Path(base_path).name}: retrain "
+                             f"both with `factcheck detector train --vectors`")
+        return cls(data, base=LinearModel.load(base_path), vectors=vectors or static_vectors())
+
+    def readout(self, inputs: np.ndarray) -> np.ndarray:
+        """The read-out's logit for each row of `readout_inputs`.
+
+        einsum without `optimize` stays off BLAS: a matrix this small is done in a few
+        milliseconds on one core, while BLAS's worker threads would keep spinning (and burning
+        the server's CPU) well after the call."""
+        hidden = np.maximum(np.einsum("ij,jk->ik", inputs, self.hidden_weights, optimize=False)
+                            + self.hidden_bias, 0.0)
+        return np.einsum("ij,j->i", hidden, self.output_weights, optimize=False) + self.output_bias
+
+    def score(self, features: SentenceFeatures) -> Scored:
+        return self.score_batch([features])[0]
+
+    def score_batch(self, features_list: Sequence[SentenceFeatures]) -> list[Scored]:
+        if not features_list:
+            return []
+        inputs = readout_inputs(self.vectors.encode([f.text for f in features_list]),
+                                [f.values() for f in features_list], scale=self.scale,
+                                rules=self.rules)
+        moved = self.blend * (self.readout(inputs) - self.center)
+        results = []
+        for features, e in zip(features_list, moved.tolist()):
+            z_base, contributions = self.base.logit(features)
+            if abs(e) >= self.min_reason:
+                contributions.append((VECTORS_REASON, e))
+                contributions.sort(key=lambda c: -abs(c[1]))
+            z = z_base + e
+            results.append(Scored(sigmoid(self.slope * (z - self.offset)), tuple(contributions)))
+        return results
+
+
+def load_vectors_scorer() -> VectorsScorer | None:
+    """The shipped static-vector scorer, or None (logged) when its file or the linear model's is
+    missing or they do not belong together."""
+    if not VECTORS_MODEL_PATH.exists() or not MODEL_PATH.exists():
+        log.warning("no static-vector check-worthiness model is shipped; scoring with the linear model")
+        return None
+    try:
+        return VectorsScorer.load(VECTORS_MODEL_PATH, base_path=MODEL_PATH)
+    except ValueError as error:
+        log.warning("%s; scoring with the linear model", error)
+        return None
