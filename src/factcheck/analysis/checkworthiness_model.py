@@ -21,11 +21,13 @@ MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_model.json"
 MODEL_FORMAT = "factcheck-checkworthiness/1"
 QUEUE_SCORE = 0.5  # the score the CV-chosen queue threshold maps to
 HIGH_PRIORITY_SCORE = 0.8  # the score the CV-chosen high-priority threshold maps to
-# The reasons a vector read-out gives (no named feature behind them): the static vectors' and
-# the optional encoder's.
-VECTORS_REASON = "overall wording"
+# The reasons a vector read-out gives (no named feature behind them): the static vectors' (which
+# say which way they pushed: the queue shows every reason under "why it was flagged") and the
+# optional encoder's.
+VECTORS_REASON = "overall wording: reads like a claim"
+VECTORS_REASON_AGAINST = "overall wording: reads unlike a claim"
 ENCODER_REASON = "overall wording (encoder)"
-OVERALL_REASONS = frozenset({VECTORS_REASON, ENCODER_REASON})
+OVERALL_REASONS = frozenset({VECTORS_REASON, VECTORS_REASON_AGAINST, ENCODER_REASON})
 
 
 @dataclass(frozen=True, slots=True)

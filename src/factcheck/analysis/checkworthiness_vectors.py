@@ -12,8 +12,8 @@ Why a read-out beside the linear model rather than instead of it: the word n-gra
 debates' own vocabulary, the vectors carry meaning across wordings they never saw (a new
 debate's topics). `blend` is fixed at training time, not fitted on the linear model's
 out-of-fold logits: fitting it gave the vector part more weight than held up on later debates.
-The reasons are the linear model's, plus one "overall wording" when the read-out moves the
-logit by at least `min_reason`. Thresholds keep their meaning (0.5 queue, 0.8 high priority,
+The reasons are the linear model's, plus "overall wording: reads like a claim" (or "unlike")
+when the read-out moves the logit by at least `min_reason`. Thresholds keep their meaning (0.5 queue, 0.8 high priority,
 chosen by the same cross-validation as the linear model's).
 """
 
@@ -30,6 +30,7 @@ import numpy as np
 from factcheck.analysis.checkworthiness_model import (
     MODEL_PATH,
     VECTORS_REASON,
+    VECTORS_REASON_AGAINST,
     LinearModel,
     Scored,
     sigmoid,
@@ -114,7 +115,7 @@ class VectorsScorer:
         for features, e in zip(features_list, moved.tolist()):
             z_base, contributions = self.base.logit(features)
             if abs(e) >= self.min_reason:
-                contributions.append((VECTORS_REASON, e))
+                contributions.append((VECTORS_REASON if e > 0 else VECTORS_REASON_AGAINST, e))
                 contributions.sort(key=lambda c: -abs(c[1]))
             z = z_base + e
             results.append(Scored(sigmoid(self.slope * (z - self.offset)), tuple(contributions)))

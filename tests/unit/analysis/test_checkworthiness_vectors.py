@@ -14,6 +14,7 @@ from factcheck.analysis.checkworthiness_vectors import (
     VECTORS_FORMAT,
     VECTORS_MODEL_PATH,
     VECTORS_REASON,
+    VECTORS_REASON_AGAINST,
     VectorsScorer,
     load_vectors_scorer,
     readout_inputs,
@@ -63,6 +64,14 @@ def test_its_reasons_keep_the_facts_and_name_the_wording_plainly(scorer):
     assert "statistic: more than 80,000" in result.reasons
     assert "attributed to Ned Price" in result.reasons
     assert VECTORS_REASON in result.reasons and "overall wording (encoder)" not in result.reasons
+
+
+def test_the_wording_reason_says_which_way_it_pushed(scorer):
+    results = ClaimDetector(scorer=scorer).score_sentences([
+        "In 2019 the unemployment rate fell to 3.5 percent, the lowest in fifty years.",
+        "Thank you, it is a pleasure to be here tonight with all of you."])
+    assert VECTORS_REASON in results[0].reasons and VECTORS_REASON_AGAINST not in results[0].reasons
+    assert VECTORS_REASON_AGAINST in results[1].reasons and not results[1].is_claim
 
 
 def test_it_is_the_default_and_the_setting_turns_it_off(monkeypatch):

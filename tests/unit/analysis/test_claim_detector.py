@@ -3,7 +3,7 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.analysis.checkworthiness_model import RuleScorer, Scored, default_scorer
+from factcheck.analysis.checkworthiness_model import VECTORS_REASON, RuleScorer, Scored, default_scorer
 from factcheck.analysis.claim_detector import (
     DEFAULT_THRESHOLD,
     ClaimDetector,
@@ -169,10 +169,10 @@ def test_an_overall_wording_reason_never_takes_a_named_reasons_place():
     class Read:
         def score(self, features):
             named = tuple((f"reason {i}", 1.0 / (i + 2)) for i in range(8))
-            return Scored(0.9, (("overall wording", 2.0), *named))
+            return Scored(0.9, ((VECTORS_REASON, 2.0), *named))
 
     [result] = ClaimDetector(scorer=Read()).score_sentences(["Prices rose 5 percent."])
-    assert result.reasons == ("overall wording", *(f"reason {i}" for i in range(6)))
+    assert result.reasons == (VECTORS_REASON, *(f"reason {i}" for i in range(6)))
 
 
 def test_a_scorer_can_be_swapped_in():
