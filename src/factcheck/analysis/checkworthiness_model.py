@@ -2,7 +2,8 @@
 
 Both take a sentence's SentenceFeatures and return a score in [0, 1] with the contributions that
 produced it. The learned model is scored with plain Python (no scikit-learn, no pickle); training
-lives in ``checkworthiness_training``, the optional encoder scorer in ``checkworthiness_encoder``.
+lives in ``checkworthiness_training``, the read-out scorers (the default static-vector one and
+the optional encoder one) in ``checkworthiness_readout``.
 """
 
 from __future__ import annotations
@@ -21,13 +22,14 @@ MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_model.json"
 MODEL_FORMAT = "factcheck-checkworthiness/1"
 QUEUE_SCORE = 0.5  # the score the CV-chosen queue threshold maps to
 HIGH_PRIORITY_SCORE = 0.8  # the score the CV-chosen high-priority threshold maps to
-# The reasons a vector read-out gives (no named feature behind them): the static vectors' (which
-# say which way they pushed: the queue shows every reason under "why it was flagged") and the
-# optional encoder's.
+# The reasons a read-out gives (no named feature behind them), saying which way it pushed (the
+# queue shows every reason under "why it was flagged"): the static vectors' and the encoder's.
 VECTORS_REASON = "overall wording: reads like a claim"
 VECTORS_REASON_AGAINST = "overall wording: reads unlike a claim"
-ENCODER_REASON = "overall wording (encoder)"
-OVERALL_REASONS = frozenset({VECTORS_REASON, VECTORS_REASON_AGAINST, ENCODER_REASON})
+ENCODER_REASON = "overall wording (encoder): reads like a claim"
+ENCODER_REASON_AGAINST = "overall wording (encoder): reads unlike a claim"
+OVERALL_REASONS = frozenset({VECTORS_REASON, VECTORS_REASON_AGAINST, ENCODER_REASON,
+                             ENCODER_REASON_AGAINST})
 
 
 @dataclass(frozen=True, slots=True)
@@ -170,10 +172,10 @@ def linear_scorer() -> Scorer:
 
 def default_scorer() -> Scorer:
     """The default scorer: the linear model with the static-vector read-out beside it
-    (`checkworthiness_vectors`), or the linear model alone (logged) if that file is missing.
+    (`checkworthiness_readout`), or the linear model alone (logged) if that file is missing.
     Built once per process."""
     if "vectors" not in _DEFAULT:
-        from factcheck.analysis.checkworthiness_vectors import load_vectors_scorer  # noqa: PLC0415
+        from factcheck.analysis.checkworthiness_readout import load_vectors_scorer  # noqa: PLC0415
 
         _DEFAULT["vectors"] = load_vectors_scorer() or linear_scorer()
     return _DEFAULT["vectors"]
@@ -187,7 +189,7 @@ def select_scorer(*, encoder: bool = False, vectors: bool = True) -> Scorer:
     if not encoder:
         return fallback()
     if "encoder" not in _DEFAULT:
-        from factcheck.analysis.checkworthiness_encoder import load_encoder_scorer  # noqa: PLC0415
+        from factcheck.analysis.checkworthiness_readout import load_encoder_scorer  # noqa: PLC0415
 
         _DEFAULT["encoder"] = load_encoder_scorer()  # None (logged): the extra or file is missing
     return _DEFAULT["encoder"] or fallback()

@@ -16,11 +16,15 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.analysis.checkworthiness_model import (
+    ENCODER_REASON,
+    ENCODER_REASON_AGAINST,
     HIGH_PRIORITY_SCORE,
     MODEL_FORMAT,
     MODEL_PATH,
     QUEUE_SCORE,
     RULE_PRIORS,
+    VECTORS_REASON,
+    VECTORS_REASON_AGAINST,
     reset_default_scorers,
     word_ngrams,
 )
@@ -42,8 +46,8 @@ class TrainReport:
     terms: int  # n-grams (linear model) or embedding dimensions (encoder model)
     out_path: Path
     size_bytes: int
-    encoder: TrainReport | None = None  # the stacked encoder model, when one was trained too
-    vectors: TrainReport | None = None  # the static-vector model, likewise
+    encoder: TrainReport | None = None  # the encoder read-out, when one was trained too
+    vectors: TrainReport | None = None  # the static-vector read-out, likewise
     # Out-of-fold F1 when each fold is a block of consecutive sentences (whole debates held out),
     # at the queue threshold chosen above, and at its own best threshold.
     blocked_f1: float | None = None
@@ -135,27 +139,24 @@ def _blocked(z, y, raw_threshold) -> dict:
             "blocked_best_f1": _operating_points(z, y, 0.0)["best_f1"]}
 
 
-def _report(texts, y, folds, points, fields, terms, out_path, encoder=None,
-            blocked=None) -> TrainReport:
+def _report(texts, y, folds, points, fields, terms, out_path, blocked=None) -> TrainReport:
     return TrainReport(
         sentences=len(texts), positives=int(y.sum()), folds=folds,
         cv_precision=points["queue"][1], cv_recall=points["queue"][2], cv_f1=points["queue"][3],
         best_cv_f1=points["best_f1"], high_priority_precision=points["high"][1],
         high_priority_recall=points["high"][2], raw_threshold=fields["raw_threshold"],
         raw_high_priority_threshold=fields["raw_high_priority_threshold"], terms=terms,
-        out_path=out_path, size_bytes=out_path.stat().st_size, encoder=encoder, **(blocked or {}),
+        out_path=out_path, size_bytes=out_path.stat().st_size, **(blocked or {}),
     )
 
 
 def train(data_paths, *, out_path: Path = MODEL_PATH, seed: int = 0, folds: int = 5,
           c: float = 4.0, max_terms: int = 40_000, tolerance: float = 0.0025,
-          encoder_out: Path | None = None, encoder_c: float = 1.0,
-          vectors_out: Path | None = None) -> TrainReport:
+          encoder_out: Path | None = None, vectors_out: Path | None = None) -> TrainReport:
     """Cross-validate, choose the thresholds, fit on everything and write the JSON model file.
 
-    With ``encoder_out``, also train the stacked encoder model on the same folds (see
-    `checkworthiness_encoder`) and write it there; with ``vectors_out``, the same stacked on the
-    shipped static vectors.
+    With ``vectors_out``, also train the static-vector read-out beside it on the same folds (see
+    `checkworthiness_readout`) and write it there; with ``encoder_out``, the encoder's read-out.
     """
     import scipy.sparse as sp  # noqa: PLC0415
     from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
@@ -231,20 +232,22 @@ def train(data_paths, *, out_path: Path = MODEL_PATH, seed: int = 0, folds: int 
                   for t, i, w in zip(names, vec.idf_, coef[:len(names)])},
     }
     out_path = _write(Path(out_path), data)
-    stacked = None
-    if encoder is not None:
-        stacked = _train_encoder_stack(
-            texts, y, oof, splits, encoder=encoder, base_path=out_path, out_path=Path(encoder_out),
-            meta={"trained_on": data["trained_on"], "seed": seed, "folds": folds},
-            c=encoder_c, tolerance=tolerance)
-    report = _report(texts, y, folds, points, fields, len(names), out_path, stacked,
-                     _blocked(blocked_oof, y, fields["raw_threshold"]))
+    report = _report(texts, y, folds, points, fields, len(names), out_path,
+                     blocked=_blocked(blocked_oof, y, fields["raw_threshold"]))
+    readout = {"texts": texts, "y": y, "rules": rules, "cv": (oof, splits),
+               "blocked_cv": (blocked_oof, blocks), "base_path": out_path, "seed": seed,
+               "tolerance": tolerance,
+               "meta": {"trained_on": data["trained_on"], "seed": seed, "folds": folds}}
     if vectors_out is not None:
-        report = replace(report, vectors=_train_vectors_readout(
-            texts, y, rules, (oof, splits), (blocked_oof, blocks), base_path=out_path,
-            out_path=Path(vectors_out),
-            meta={"trained_on": data["trained_on"], "seed": seed, "folds": folds},
-            seed=seed, tolerance=tolerance))
+        from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
+
+        report = replace(report, vectors=_train_readout(
+            **readout, vectors=static_vectors(), reasons=(VECTORS_REASON, VECTORS_REASON_AGAINST),
+            out_path=Path(vectors_out), blend=0.4))
+    if encoder is not None:
+        report = replace(report, encoder=_train_readout(
+            **readout, vectors=encoder, reasons=(ENCODER_REASON, ENCODER_REASON_AGAINST),
+            out_path=Path(encoder_out), blend=0.5))
     return report
 
 
@@ -261,46 +264,11 @@ def file_sha256(path: Path) -> str:
     return hashlib.sha256(Path(path).read_bytes()).hexdigest()
 
 
-def _train_encoder_stack(texts, y, base_oof, splits, *, encoder, base_path: Path, out_path: Path,
-                         meta: dict, c: float, tolerance: float) -> TrainReport:
-    """Logistic regression over [sentence embedding, the linear model's out-of-fold logit].
-
-    The second level is cross-validated on the same folds (over the first level's out-of-fold
-    logits) to choose its thresholds, then fitted on everything.
-    """
-    from sklearn.linear_model import LogisticRegression  # noqa: PLC0415
-
-    from factcheck.analysis.checkworthiness_encoder import ENCODER_FORMAT  # noqa: PLC0415
-
-    x = np.hstack([encoder.encode(texts).astype(np.float64), base_oof[:, None]])
-    oof = np.zeros(len(texts))
-    for train_idx, test_idx in splits:
-        model = LogisticRegression(C=c, max_iter=5000).fit(x[train_idx], y[train_idx])
-        oof[test_idx] = model.decision_function(x[test_idx])
-    fields, points = _calibration(oof, y, tolerance)
-    model = LogisticRegression(C=c, max_iter=5000).fit(x, y)
-    weights = model.coef_[0][:-1]
-    # Centre the encoder's part so that its contribution reads as "more/less than usual".
-    center = float(np.mean(x[:, :-1] @ weights))
-    data = {
-        "format": ENCODER_FORMAT, "encoder": encoder.name, "dimensions": int(len(weights)),
-        **meta, "sentences": len(texts), "positives": int(y.sum()), "C": c,
-        "base_model": {"file": Path(base_path).name, "sha256": file_sha256(base_path)},
-        **fields,
-        "base_weight": round(float(model.coef_[0][-1]), 6),
-        "bias": float(model.intercept_[0]) + center,
-        "min_encoder_reason": 0.3,
-        "weights": [round(float(w), 6) for w in weights],
-        "center": center,
-    }
-    out_path = _write(out_path, data)
-    return _report(texts, y, len(splits), points, fields, len(weights), out_path)
-
-
-def _train_vectors_readout(texts, y, rules, cv, blocked_cv, *, base_path: Path, out_path: Path,
-                           meta: dict, seed: int, tolerance: float, blend: float = 0.4,
-                           scale: float = 4.0, hidden: int = 128, alpha: float = 1e-3) -> TrainReport:
-    """The static-vector read-out (see `checkworthiness_vectors`), beside the linear model.
+def _train_readout(texts, y, rules, cv, blocked_cv, *, vectors, reasons: tuple[str, str],
+                   base_path: Path, out_path: Path, meta: dict, seed: int, tolerance: float,
+                   blend: float, scale: float = 4.0, hidden: int = 128,
+                   alpha: float = 1e-3) -> TrainReport:
+    """A read-out of ``vectors`` (see `checkworthiness_readout`), beside the linear model.
 
     One MLP per fold on the same folds as the linear model; its out-of-fold logit, blended with
     the linear model's, chooses the thresholds; then one fitted on everything is written.
@@ -309,14 +277,12 @@ def _train_vectors_readout(texts, y, rules, cv, blocked_cv, *, base_path: Path, 
     """
     from sklearn.neural_network import MLPClassifier  # noqa: PLC0415
 
-    from factcheck.analysis.checkworthiness_vectors import (  # noqa: PLC0415
-        VECTORS_FORMAT,
+    from factcheck.analysis.checkworthiness_readout import (  # noqa: PLC0415
+        READOUT_FORMAT,
         readout_inputs,
     )
     from factcheck.analysis.features import RULE_FEATURES  # noqa: PLC0415
-    from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
 
-    vectors = static_vectors()
     fired = [[RULE_FEATURES[j] for j in np.flatnonzero(row)] for row in rules]
     x = readout_inputs(vectors.encode(texts), fired, scale=scale)
 
@@ -339,12 +305,12 @@ def _train_vectors_readout(texts, y, rules, cv, blocked_cv, *, base_path: Path, 
     fields, points = _calibration(blended[0], y, tolerance)
     blocked = _blocked(blended[1], y, fields["raw_threshold"])
     data = {
-        "format": VECTORS_FORMAT, "vectors": vectors.name, "dimensions": vectors.dimensions,
+        "format": READOUT_FORMAT, "vectors": vectors.name, "dimensions": vectors.dimensions,
         **meta, "sentences": len(texts), "positives": int(y.sum()),
         "base_model": {"file": Path(base_path).name, "sha256": file_sha256(base_path)},
         **fields,
         "cv_blocked": {k: round(v, 4) for k, v in blocked.items()},
-        "blend": blend, "scale": scale, "center": center, "min_reason": 0.3,
+        "blend": blend, "scale": scale, "center": center, "min_reason": 0.3, "reasons": list(reasons),
         "rules": list(RULE_FEATURES), "alpha": alpha,
         "hidden": {"weights": np.round(final.coefs_[0], 6).tolist(),
                    "bias": np.round(final.intercepts_[0], 6).tolist()},

@@ -43,8 +43,10 @@ def train(
         import sklearn  # noqa: F401, PLC0415
     except ImportError:
         _fail("training needs scikit-learn: pip install 'factcheck[train]'")
-    from factcheck.analysis.checkworthiness_encoder import ENCODER_MODEL_PATH  # noqa: PLC0415
-    from factcheck.analysis.checkworthiness_vectors import VECTORS_MODEL_PATH  # noqa: PLC0415
+    from factcheck.analysis.checkworthiness_readout import (  # noqa: PLC0415
+        ENCODER_MODEL_PATH,
+        VECTORS_MODEL_PATH,
+    )
     from factcheck.analysis.checkworthiness_model import MODEL_PATH  # noqa: PLC0415
     from factcheck.analysis.checkworthiness_training import train as train_model  # noqa: PLC0415
 
@@ -66,16 +68,16 @@ def train(
     typer.echo(f"sentences        {report.sentences} ({report.positives} check-worthy)")
     _print_model(report, f"{report.terms} terms")
     if report.encoder is not None:
-        typer.echo("encoder model (stacked: embedding + the linear model's out-of-fold logit)")
-        _print_model(report.encoder, f"{report.encoder.terms} dimensions")
+        typer.echo("encoder model (the linear model + a read-out of the embedding and rules)")
+        _print_model(report.encoder, f"{report.encoder.terms} hidden units")
     if report.vectors is not None:
         typer.echo("static-vector model (the linear model + a read-out of the static vector and rules)")
         _print_model(report.vectors, f"{report.vectors.terms} hidden units")
-    for stacked, done, flag in ((ENCODER_MODEL_PATH, report.encoder, "--encoder"),
+    for readout, done, flag in ((ENCODER_MODEL_PATH, report.encoder, "--encoder"),
                                 (VECTORS_MODEL_PATH, report.vectors, "--vectors")):
         changed = report.out_path == MODEL_PATH and file_sha256(MODEL_PATH) != before
-        if done is None and changed and stacked.exists():
-            typer.echo(f"note             {stacked.name} was stacked on the previous model "
+        if done is None and changed and readout.exists():
+            typer.echo(f"note             {readout.name} was trained beside the previous model "
                        f"file: retrain it with {flag}")
 
 

@@ -1,5 +1,6 @@
-"""The optional encoder scorer: its arithmetic and reasons (with a stand-in encoder), the shipped
-file, the fallback without the extra, and pinned sentences (with the real encoder).
+"""The read-out scorer over the optional encoder: its arithmetic and reasons (with a stand-in
+encoder), the shipped file, the fallback without the extra, and pinned sentences (with the real
+encoder).
 
 Tests that need the real encoder are skipped with a message where the `encoder` extra is not
 installed; CI installs it, so there a missing encoder is a failure.
@@ -16,18 +17,20 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factcheck.analysis import checkworthiness_encoder, checkworthiness_model
-from factcheck.analysis.checkworthiness_encoder import (
-    ENCODER_FORMAT,
-    ENCODER_MODEL_PATH,
-    ENCODER_REASON,
-    EncoderScorer,
-)
+from factcheck.analysis import checkworthiness_model, checkworthiness_readout
 from factcheck.analysis.checkworthiness_model import (
+    ENCODER_REASON,
+    ENCODER_REASON_AGAINST,
     MODEL_PATH,
     default_scorer,
     linear_scorer,
     select_scorer,
+)
+from factcheck.analysis.checkworthiness_readout import (
+    ENCODER_MODEL_PATH,
+    READOUT_FORMAT,
+    ReadoutScorer,
+    load_encoder_scorer,
 )
 from factcheck.analysis.checkworthiness_training import file_sha256, train
 from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector
@@ -55,41 +58,48 @@ class StandInEncoder:
 
 
 def stand_in_data(**overrides):
-    weights = [0.0] * DIMENSIONS
-    weights[0] = 3.0
-    data = {"format": ENCODER_FORMAT, "encoder": MODEL_NAME, "dimensions": DIMENSIONS,
-            "weights": weights, "center": 1.0, "base_weight": 0.5, "bias": 0.0,
-            "slope": 1.0, "offset": 0.0, "min_encoder_reason": 0.3}
+    """A read-out whose logit is 3 for 'tariff' sentences and 0 otherwise (no rule columns)."""
+    hidden = np.zeros((DIMENSIONS, 2))
+    hidden[0, 0] = 1.0
+    data = {"format": READOUT_FORMAT, "vectors": MODEL_NAME, "dimensions": DIMENSIONS,
+            "rules": [], "scale": 1.0, "hidden": {"weights": hidden.tolist(), "bias": [0.0, 0.0]},
+            "output": {"weights": [3.0, 0.0], "bias": 0.0}, "blend": 0.5, "center": 1.0,
+            "slope": 1.0, "offset": 0.0, "min_reason": 0.3,
+            "reasons": [ENCODER_REASON, ENCODER_REASON_AGAINST]}
     return data | overrides
 
 
 @pytest.fixture
 def stand_in():
     encoder = StandInEncoder()
-    return EncoderScorer(stand_in_data(), base=linear_scorer(), encoder=encoder), encoder
+    return ReadoutScorer(stand_in_data(), base=linear_scorer(), vectors=encoder), encoder
 
 
-def test_the_score_stacks_the_linear_logit_and_the_embedding(stand_in):
+def test_the_score_adds_the_blended_read_out_to_the_linear_logit(stand_in):
     scorer, _ = stand_in
-    features = extract_features("The tariff rose to 25 percent in 2019.")
-    z_base, _ = scorer.base.logit(features)
-    expected = checkworthiness_model.sigmoid(0.5 * z_base + (3.0 - 1.0))
-    assert scorer.score(features).score == pytest.approx(expected)
+    for sentence, moved in (("The tariff rose to 25 percent in 2019.", 0.5 * (3.0 - 1.0)),
+                            ("Inflation rose to 5 percent in 2019.", 0.5 * (0.0 - 1.0))):
+        features = extract_features(sentence)
+        z_base, _ = scorer.base.logit(features)
+        assert scorer.score(features).score == pytest.approx(
+            checkworthiness_model.sigmoid(z_base + moved))
 
 
-def test_the_reasons_keep_the_rules_and_name_the_encoder_once(stand_in):
+def test_the_reasons_keep_the_rules_and_say_once_which_way_the_encoder_pushed(stand_in):
     scorer, _ = stand_in
     scored = scorer.score(extract_features("The tariff rose to 25 percent in 2019."))
     reasons = [reason for reason, _ in scored.contributions]
     assert "statistic: 25 percent" in reasons
-    assert reasons.count(ENCODER_REASON) == 1
+    assert reasons.count(ENCODER_REASON) == 1 and ENCODER_REASON_AGAINST not in reasons
     weights = [w for _, w in scored.contributions]
     assert weights == sorted(weights, key=lambda w: -abs(w))
+    against = scorer.score(extract_features("Inflation rose to 5 percent in 2019."))
+    assert ENCODER_REASON_AGAINST in [reason for reason, _ in against.contributions]
 
 
-def test_a_weak_encoder_part_gives_no_encoder_reason(stand_in):
+def test_a_weak_read_out_gives_no_encoder_reason(stand_in):
     scorer, _ = stand_in
-    scorer.center = 2.9  # the embedding's part is now 3.0 - 2.9 = 0.1, below min_encoder_reason
+    scorer.center = 2.9  # the read-out's part is now 0.5 · (3.0 - 2.9), below min_reason
     scored = scorer.score(extract_features("The tariff rose to 25 percent in 2019."))
     assert ENCODER_REASON not in [reason for reason, _ in scored.contributions]
 
@@ -115,26 +125,29 @@ def test_the_detector_scores_through_the_batch_path(stand_in):
 
 @pytest.mark.parametrize(
     ("overrides", "message"),
-    [({"format": "something else"}, "not a"), ({"encoder": "another-model"}, "trained on")],
+    [({"format": "something else"}, "not a"), ({"vectors": "another-model"}, "trained on"),
+     ({"output": {"weights": [3.0], "bias": 0.0}}, "shapes")],
 )
-def test_a_file_for_another_format_or_encoder_is_refused(overrides, message):
+def test_a_file_for_another_format_encoder_or_shape_is_refused(overrides, message):
     with pytest.raises(ValueError, match=message):
-        EncoderScorer(stand_in_data(**overrides), base=linear_scorer(), encoder=StandInEncoder())
+        ReadoutScorer(stand_in_data(**overrides), base=linear_scorer(), vectors=StandInEncoder())
 
 
-def test_a_model_stacked_on_another_linear_model_is_refused(tmp_path):
+def test_a_model_trained_beside_another_linear_model_is_refused(tmp_path):
     path = tmp_path / "encoder.json"
     path.write_text(json.dumps(stand_in_data(base_model={"sha256": "0" * 64})), encoding="utf-8")
     with pytest.raises(ValueError, match="retrain"):
-        EncoderScorer.load(path, encoder=StandInEncoder())
+        ReadoutScorer.load(path, vectors=StandInEncoder())
 
 
-def test_the_shipped_encoder_model_is_small_json_stacked_on_the_shipped_linear_model():
-    assert ENCODER_MODEL_PATH.stat().st_size < 100_000
+def test_the_shipped_encoder_model_is_json_beside_the_shipped_linear_model():
+    assert ENCODER_MODEL_PATH.stat().st_size < 1_000_000
     data = json.loads(ENCODER_MODEL_PATH.read_text(encoding="utf-8"))
-    assert data["format"] == ENCODER_FORMAT
-    assert data["encoder"] == MODEL_NAME and len(data["weights"]) == DIMENSIONS
+    assert data["format"] == READOUT_FORMAT
+    assert data["vectors"] == MODEL_NAME and data["dimensions"] == DIMENSIONS
+    assert len(data["hidden"]["weights"]) == DIMENSIONS + len(data["rules"])
     assert data["threshold"] == DEFAULT_THRESHOLD
+    assert data["reasons"] == [ENCODER_REASON, ENCODER_REASON_AGAINST]
     assert data["base_model"]["sha256"] == file_sha256(MODEL_PATH)
 
 
@@ -156,7 +169,9 @@ def encoder_scorer():
             pytest.fail("CI must run the encoder tests: `make encoder` installs the extra",
                         pytrace=False)
         pytest.skip("the `encoder` extra is not installed (make encoder)")
-    return checkworthiness_encoder.EncoderScorer.load()
+    scorer = load_encoder_scorer()
+    assert scorer is not None, "the shipped encoder model did not load (see the log)"
+    return scorer
 
 
 def misclassified_pins(scorer, fixture: str = "checkworthy_encoder_pins.tsv") -> list:
@@ -196,19 +211,20 @@ def assert_reference_article_behaviour(scorer) -> None:
 def test_select_scorer_gives_the_encoder_scorer_when_the_extra_is_installed(encoder_scorer,
                                                                              monkeypatch):
     monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
-    assert isinstance(select_scorer(encoder=True), EncoderScorer)
+    scorer = select_scorer(encoder=True)
+    assert isinstance(scorer, ReadoutScorer) and scorer.vectors.name == MODEL_NAME
 
 
-def test_train_with_the_encoder_writes_a_stacked_model_that_loads(encoder_scorer, tmp_path):
+def test_train_with_the_encoder_writes_a_read_out_that_loads(encoder_scorer, tmp_path):
     data = tmp_path / "tiny.tsv"
     _write_tsv(data, _synthetic_rows())
-    base, stacked = tmp_path / "model.json", tmp_path / "encoder.json"
+    base, readout = tmp_path / "model.json", tmp_path / "encoder.json"
 
-    report = train([data], out_path=base, folds=2, encoder_out=stacked)
+    report = train([data], out_path=base, folds=2, encoder_out=readout)
 
-    assert report.encoder is not None and report.encoder.terms == DIMENSIONS
-    assert report.encoder.size_bytes == stacked.stat().st_size
-    scorer = EncoderScorer.load(stacked, base_path=base)
+    assert report.encoder is not None and report.encoder.terms == 128
+    assert report.encoder.size_bytes == readout.stat().st_size
+    scorer = ReadoutScorer.load(readout, base_path=base, vectors=encoder_scorer.vectors)
     claim, opinion = ClaimDetector(scorer=scorer).score_sentences(
         ["Unemployment rose to 9 percent in 2009.", "I think we need to work together."])
     assert claim.score > opinion.score and not opinion.is_claim
@@ -222,5 +238,5 @@ def test_the_setting_makes_every_detector_of_the_product_use_the_encoder(encoder
     monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
     on = make_detector(Settings(_env_file=None, detector_encoder=True, claim_threshold=0.6))
     off = make_detector(Settings(_env_file=None))
-    assert isinstance(on.scorer, EncoderScorer) and on.threshold == 0.6
+    assert on.scorer.vectors is encoder_scorer.vectors and on.threshold == 0.6
     assert off.scorer is default_scorer() and off.threshold == DEFAULT_THRESHOLD

@@ -10,12 +10,12 @@ import numpy as np
 import pytest
 
 from factcheck.analysis import checkworthiness_model
-from factcheck.analysis.checkworthiness_vectors import (
-    VECTORS_FORMAT,
+from factcheck.analysis.checkworthiness_readout import (
+    READOUT_FORMAT,
     VECTORS_MODEL_PATH,
     VECTORS_REASON,
     VECTORS_REASON_AGAINST,
-    VectorsScorer,
+    ReadoutScorer,
     load_vectors_scorer,
     readout_inputs,
 )
@@ -36,14 +36,14 @@ from tests.unit.analysis.test_checkworthiness_model import _synthetic_rows, _wri
 
 
 @pytest.fixture(scope="module")
-def scorer() -> VectorsScorer:
+def scorer() -> ReadoutScorer:
     return load_vectors_scorer()
 
 
 def test_the_shipped_model_is_small_json_beside_the_shipped_linear_model():
     assert VECTORS_MODEL_PATH.stat().st_size < 400_000
     data = json.loads(VECTORS_MODEL_PATH.read_text(encoding="utf-8"))
-    assert data["format"] == VECTORS_FORMAT and data["vectors"] == static_vectors().name
+    assert data["format"] == READOUT_FORMAT and data["vectors"] == static_vectors().name
     assert len(data["hidden"]["weights"]) == data["dimensions"] + len(data["rules"])
     assert data["threshold"] == DEFAULT_THRESHOLD and 0 < data["blend"] <= 1
     assert data["base_model"]["sha256"] == file_sha256(MODEL_PATH)
@@ -81,7 +81,7 @@ def test_it_is_the_default_and_the_setting_turns_it_off(monkeypatch):
     monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
     on = make_detector(Settings(_env_file=None))
     off = make_detector(Settings(_env_file=None, detector_vectors=False))
-    assert isinstance(on.scorer, VectorsScorer) and on.scorer.vectors is static_vectors()
+    assert isinstance(on.scorer, ReadoutScorer) and on.scorer.vectors is static_vectors()
     assert isinstance(off.scorer, LinearModel)
     assert select_scorer() is on.scorer is default_scorer()  # the default, built once per process
     assert ClaimDetector().scorer is on.scorer
@@ -89,7 +89,7 @@ def test_it_is_the_default_and_the_setting_turns_it_off(monkeypatch):
 
 def test_without_its_file_the_setting_falls_back_to_the_linear_model(monkeypatch, caplog, tmp_path):
     monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
-    monkeypatch.setattr("factcheck.analysis.checkworthiness_vectors.VECTORS_MODEL_PATH",
+    monkeypatch.setattr("factcheck.analysis.checkworthiness_readout.VECTORS_MODEL_PATH",
                         tmp_path / "missing.json")
     assert isinstance(select_scorer(vectors=True), LinearModel)
     assert "no static-vector" in caplog.text
@@ -101,9 +101,9 @@ def test_a_model_beside_another_linear_model_is_refused_and_the_setting_falls_ba
     other.write_text(MODEL_PATH.read_text(encoding="utf-8").replace('"seed":0', '"seed":1', 1),
                      encoding="utf-8")
     with pytest.raises(ValueError, match="retrain both"):
-        VectorsScorer.load(VECTORS_MODEL_PATH, base_path=other)
+        ReadoutScorer.load(VECTORS_MODEL_PATH, base_path=other)
     monkeypatch.setattr(checkworthiness_model, "_DEFAULT", {})
-    monkeypatch.setattr("factcheck.analysis.checkworthiness_vectors.MODEL_PATH", other)
+    monkeypatch.setattr("factcheck.analysis.checkworthiness_readout.MODEL_PATH", other)
     assert load_vectors_scorer() is None and "retrain both" in caplog.text
 
 
@@ -115,7 +115,7 @@ def test_the_read_out_is_scikit_learns_network_evaluated_in_numpy(tmp_path):
     y = x[:, 0] + x[:, 1] * x[:, 2] > 0
     net = MLPClassifier((7,), solver="lbfgs", max_iter=5000, random_state=0).fit(x, y)
     data = json.loads(VECTORS_MODEL_PATH.read_text(encoding="utf-8"))
-    scorer = VectorsScorer(data, base=LinearModel.load(), vectors=static_vectors())
+    scorer = ReadoutScorer(data, base=LinearModel.load(), vectors=static_vectors())
     scorer.hidden_weights, scorer.hidden_bias = net.coefs_[0], net.intercepts_[0]
     scorer.output_weights, scorer.output_bias = net.coefs_[1][:, 0], float(net.intercepts_[1][0])
     assert np.allclose(1 / (1 + np.exp(-scorer.readout(x))), net.predict_proba(x)[:, 1], atol=1e-9)
@@ -129,13 +129,13 @@ def test_read_out_inputs_put_the_rules_in_their_columns():
 def test_train_with_vectors_writes_a_model_that_loads(tmp_path):
     data = tmp_path / "tiny.tsv"
     _write_tsv(data, _synthetic_rows())
-    base, stacked = tmp_path / "model.json", tmp_path / "vectors.json"
+    base, readout = tmp_path / "model.json", tmp_path / "vectors.json"
 
-    report = train([data], out_path=base, folds=2, vectors_out=stacked)
+    report = train([data], out_path=base, folds=2, vectors_out=readout)
 
     assert report.vectors is not None and report.vectors.terms == 128 and report.encoder is None
     assert report.blocked_f1 is not None and report.vectors.blocked_f1 is not None
-    scorer = VectorsScorer.load(stacked, base_path=base)
+    scorer = ReadoutScorer.load(readout, base_path=base)
     claim, opinion = ClaimDetector(scorer=scorer).score_sentences(
         ["Unemployment rose to 9 percent in 2009.", "I think we need to work together."])
     assert claim.score > opinion.score and not opinion.is_claim
@@ -148,10 +148,10 @@ def test_the_train_command_writes_and_reports_the_static_vector_model(tmp_path):
 
     data = tmp_path / "tiny.tsv"
     _write_tsv(data, _synthetic_rows())
-    out, stacked = tmp_path / "model.json", tmp_path / "vectors.json"
+    out, readout = tmp_path / "model.json", tmp_path / "vectors.json"
     result = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(out),
-                                      "--folds", "2", "--vectors-out", str(stacked)])
+                                      "--folds", "2", "--vectors-out", str(readout)])
     assert result.exit_code == 0, result.output
     assert "static-vector model" in result.output and "128 hidden units" in result.output
     assert "held-out debates" in result.output
-    assert VectorsScorer.load(stacked, base_path=out).meta["folds"] == 2
+    assert ReadoutScorer.load(readout, base_path=out).meta["folds"] == 2

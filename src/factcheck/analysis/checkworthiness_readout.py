@@ -1,20 +1,24 @@
-"""The static-vector check-worthiness scorer: the shipped linear model's logit plus a small
-neural read-out of the sentence's static vector and rule features (no extra, no torch).
+"""The read-out scorers: the shipped linear model's logit plus a small neural read-out of a
+sentence vector and the rule features.
 
-    z = z_linear + blend · (mlp([scale · static vector, rule features]) − center)
+    z = z_linear + blend · (mlp([scale · sentence vector, rule features]) − center)
 
-`mlp` is one hidden layer of rectified units and a logistic output (scikit-learn's
-MLPClassifier, trained by `factcheck detector train --vectors`), exported to plain JSON
-(`data/checkworthiness_vectors.json`: the layer weights, `blend`, `center`, the calibration and
-the sha256 of the linear model file it was trained beside) and evaluated with numpy.
+The sentence vector is the shipped static vectors' (analysis/static_vectors.py: the default
+scorer, no extra, no torch; `data/checkworthiness_vectors.json`) or all-MiniLM-L6-v2's (the
+optional encoder scorer, the `encoder` extra; `data/checkworthiness_encoder.json`). `mlp` is one
+hidden layer of rectified units and a logistic output (scikit-learn's MLPClassifier, trained by
+`factcheck detector train --vectors / --encoder`), exported to plain JSON (the layer weights,
+`blend`, `center`, the calibration, the reasons and the sha256 of the linear model file it was
+trained beside) and evaluated with numpy.
 
 Why a read-out beside the linear model rather than instead of it: the word n-grams learn the
 debates' own vocabulary, the vectors carry meaning across wordings they never saw (a new
 debate's topics). `blend` is fixed at training time, not fitted on the linear model's
-out-of-fold logits: fitting it gave the vector part more weight than held up on later debates.
-The reasons are the linear model's, plus "overall wording: reads like a claim" (or "unlike")
-when the read-out moves the logit by at least `min_reason`. Thresholds keep their meaning (0.5 queue, 0.8 high priority,
-chosen by the same cross-validation as the linear model's).
+out-of-fold logits: fitting it (the earlier stacked design) gave the vector part more weight
+than held up on dev and on later debates. The reasons are the linear model's, plus one saying
+which way the read-out pushed when it moved the logit by at least `min_reason`. Thresholds keep
+their meaning (0.5 queue, 0.8 high priority, chosen by the same cross-validation as the linear
+model's).
 """
 
 from __future__ import annotations
@@ -28,6 +32,8 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.analysis.checkworthiness_model import (
+    ENCODER_REASON,
+    ENCODER_REASON_AGAINST,
     MODEL_PATH,
     VECTORS_REASON,
     VECTORS_REASON_AGAINST,
@@ -38,7 +44,8 @@ from factcheck.analysis.checkworthiness_model import (
 from factcheck.analysis.features import RULE_FEATURES, SentenceFeatures
 
 VECTORS_MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_vectors.json"
-VECTORS_FORMAT = "factcheck-checkworthiness-vectors/2"
+ENCODER_MODEL_PATH = Path(__file__).parent / "data" / "checkworthiness_encoder.json"
+READOUT_FORMAT = "factcheck-checkworthiness-readout/1"
 
 log = logging.getLogger(__name__)
 
@@ -55,12 +62,14 @@ def readout_inputs(vectors: np.ndarray, rule_rows: Sequence[Sequence[str]], *, s
     return np.hstack([scale * np.asarray(vectors, dtype=np.float64), flags])
 
 
-class VectorsScorer:
-    """sigmoid(slope · (z_linear + blend · (readout − center) − offset))."""
+class ReadoutScorer:
+    """sigmoid(slope · (z_linear + blend · (readout − center) − offset)). ``vectors`` is anything
+    with ``name``, ``dimensions`` and ``encode(texts) -> array``: the static vectors or the
+    encoder."""
 
     def __init__(self, data: dict, *, base: LinearModel, vectors) -> None:
-        if data.get("format") != VECTORS_FORMAT:
-            raise ValueError(f"not a {VECTORS_FORMAT} model file")
+        if data.get("format") != READOUT_FORMAT:
+            raise ValueError(f"not a {READOUT_FORMAT} model file")
         if data["vectors"] != vectors.name or data["dimensions"] != vectors.dimensions:
             raise ValueError(f"the model was trained on {data['vectors']} vectors, not {vectors.name}")
         self.meta = {k: v for k, v in data.items() if k not in ("hidden", "output")}
@@ -78,17 +87,20 @@ class VectorsScorer:
         self.blend, self.center = float(data["blend"]), float(data["center"])
         self.slope, self.offset = float(data["slope"]), float(data["offset"])
         self.min_reason = float(data.get("min_reason", 0.3))
+        self.reasons = tuple(data.get("reasons", (VECTORS_REASON, VECTORS_REASON_AGAINST)))
 
     @classmethod
     def load(cls, path: Path = VECTORS_MODEL_PATH, *, base_path: Path = MODEL_PATH,
-             vectors=None) -> VectorsScorer:
+             vectors=None) -> ReadoutScorer:
+        """A model file and the linear model it was trained beside; ``vectors`` defaults to the
+        static vectors."""
         from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
 
         data = json.loads(Path(path).read_text(encoding="utf-8"))
         digest = hashlib.sha256(Path(base_path).read_bytes()).hexdigest()
         if data.get("base_model", {}).get("sha256") != digest:
             raise ValueError(f"{path} was trained beside another {Path(base_path).name}: retrain "
-                             f"both with `factcheck detector train --vectors`")
+                             f"both with `factcheck detector train`")
         return cls(data, base=LinearModel.load(base_path), vectors=vectors or static_vectors())
 
     def readout(self, inputs: np.ndarray) -> np.ndarray:
@@ -115,21 +127,40 @@ class VectorsScorer:
         for features, e in zip(features_list, moved.tolist()):
             z_base, contributions = self.base.logit(features)
             if abs(e) >= self.min_reason:
-                contributions.append((VECTORS_REASON if e > 0 else VECTORS_REASON_AGAINST, e))
+                contributions.append((self.reasons[0] if e > 0 else self.reasons[1], e))
                 contributions.sort(key=lambda c: -abs(c[1]))
             z = z_base + e
             results.append(Scored(sigmoid(self.slope * (z - self.offset)), tuple(contributions)))
         return results
 
 
-def load_vectors_scorer() -> VectorsScorer | None:
+def load_vectors_scorer() -> ReadoutScorer | None:
     """The shipped static-vector scorer, or None (logged) when its file or the linear model's is
     missing or they do not belong together."""
     if not VECTORS_MODEL_PATH.exists() or not MODEL_PATH.exists():
         log.warning("no static-vector check-worthiness model is shipped; scoring with the linear model")
         return None
     try:
-        return VectorsScorer.load(VECTORS_MODEL_PATH, base_path=MODEL_PATH)
+        return ReadoutScorer.load(VECTORS_MODEL_PATH, base_path=MODEL_PATH)
     except ValueError as error:
         log.warning("%s; scoring with the linear model", error)
+        return None
+
+
+def load_encoder_scorer() -> ReadoutScorer | None:
+    """The shipped encoder scorer, or None (logged) when the extra or a model file is missing or
+    the files do not belong together."""
+    from factcheck.analysis.sentence_encoder import encoder_installed, get_encoder  # noqa: PLC0415
+
+    if not encoder_installed():
+        log.warning("FACTCHECK_DETECTOR_ENCODER is on but the `encoder` extra is not installed; "
+                    "scoring without it")
+        return None
+    if not ENCODER_MODEL_PATH.exists() or not MODEL_PATH.exists():
+        log.warning("no encoder check-worthiness model is shipped; scoring without it")
+        return None
+    try:
+        return ReadoutScorer.load(ENCODER_MODEL_PATH, base_path=MODEL_PATH, vectors=get_encoder())
+    except ValueError as error:
+        log.warning("%s; scoring without the encoder", error)
         return None
