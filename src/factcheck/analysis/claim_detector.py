@@ -49,16 +49,12 @@ class SentenceResult:
 
 
 def _reasons(contributions: Iterable[tuple[str, float]]) -> tuple[str, ...]:
-    """The strongest MAX_REASONS named reasons, strongest first; an "overall wording" reason (a
-    vector read-out's) is kept in its place beside them but never takes a named one's slot."""
-    reasons, named = [], 0
-    for reason, _ in contributions:
-        if reason in OVERALL_REASONS:
-            reasons.append(reason)
-        elif named < MAX_REASONS:
-            reasons.append(reason)
-            named += 1
-    return tuple(reasons)
+    """The strongest MAX_REASONS named reasons, strongest first, then the "overall wording" one (a
+    read-out's) if there is one: it names nothing a checker can look at, so it neither takes a
+    named reason's slot nor comes before them, however strong."""
+    named = [reason for reason, _ in contributions if reason not in OVERALL_REASONS]
+    overall = [reason for reason, _ in contributions if reason in OVERALL_REASONS]
+    return tuple(named[:MAX_REASONS] + overall)
 
 
 class ClaimDetector:

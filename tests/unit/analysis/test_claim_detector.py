@@ -165,14 +165,14 @@ def test_the_default_scorer_is_built_once_per_process():
     assert ClaimDetector().scorer is ClaimDetector().scorer
 
 
-def test_an_overall_wording_reason_never_takes_a_named_reasons_place():
+def test_an_overall_wording_reason_comes_after_the_named_ones_and_takes_no_place():
     class Read:
         def score(self, features):
             named = tuple((f"reason {i}", 1.0 / (i + 2)) for i in range(8))
             return Scored(0.9, ((VECTORS_REASON, 2.0), *named))
 
     [result] = ClaimDetector(scorer=Read()).score_sentences(["Prices rose 5 percent."])
-    assert result.reasons == (VECTORS_REASON, *(f"reason {i}" for i in range(6)))
+    assert result.reasons == (*(f"reason {i}" for i in range(6)), VECTORS_REASON)
 
 
 def test_a_scorer_can_be_swapped_in():
