@@ -62,6 +62,15 @@ class Settings(BaseSettings):
     webhook_timeout_seconds: float = Field(10.0, gt=0)
     webhook_max_age_hours: int = Field(24, gt=0)
     run_worker_in_app: bool | None = None  # None: on for SQLite, off for PostgreSQL
+    # May deliveries go to loopback, private, link-local (cloud metadata) and other non-public
+    # addresses? None: yes, except in production, where a CMS on the internal network needs true.
+    webhook_allow_private_networks: bool | None = None
+
+    @property
+    def webhook_private_networks_allowed(self) -> bool:
+        if self.webhook_allow_private_networks is None:
+            return self.environment != "production"
+        return self.webhook_allow_private_networks
 
     @model_validator(mode="after")
     def _refuse_placeholder_secret(self) -> Settings:

@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from factcheck.models import utcnow
 from factcheck.services.match_search import MatchSearch
 from factcheck.services.webhook_delivery import (
-    DELIVERED, FAILED, PENDING, Backoff, Job, claim_due, record, send,
+    DELIVERED, FAILED, PENDING, Backoff, Job, claim_due, delivery_client, record, send,
 )
 from factcheck.settings import Settings
 
@@ -83,7 +83,8 @@ class Worker:
         self.batch_size = batch_size or 5 * self.concurrency
         self.poll_interval = poll_interval
         self.worker_id = worker_id or default_worker_id()
-        self.client = client or httpx.Client(follow_redirects=False)
+        self.client = client or delivery_client(
+            allow_private_networks=settings.webhook_private_networks_allowed)
         self._owns_client = client is None
         self.clock, self.backoff, self.rng = clock, backoff, rng
         self._stop = threading.Event()

@@ -6,9 +6,11 @@ before sending (factcheck.worker), so workers never send the same delivery and n
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import logging
 import random
+import socket
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -123,6 +125,48 @@ def claim_due(
         )
         for d, e in rows
     ]
+
+
+def internal_address(host: str, port: int) -> str | None:
+    """The first address `host` resolves to that is not a public internet address (loopback,
+    private, link-local such as cloud metadata, shared, reserved, multicast), or None. A name that
+    does not resolve gives None: connecting then fails on its own, with the resolver's error."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError):
+        return None
+    for info in infos:
+        address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
+        if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
+            address = address.ipv4_mapped
+        if not address.is_global:
+            return str(address)
+    return None
+
+
+class PublicAddressesOnly(httpx.HTTPTransport):
+    """Refuses, before connecting, a request whose host resolves to an internal address, so that
+    a registered URL cannot make the worker reach the servers around it. (The name is resolved
+    again to connect; a resolver that answers differently the second time is not defended
+    against here: that needs egress rules around the worker.)"""
+
+    def handle_request(self, request: httpx.Request) -> httpx.Response:
+        url = request.url
+        port = url.port or (443 if url.scheme == "https" else 80)
+        address = internal_address(url.host, port)
+        if address is not None:
+            raise httpx.ConnectError(
+                f"refused: {url.host} is {address}, an internal address "
+                f"(set FACTCHECK_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true for a receiver on the "
+                f"internal network)", request=request)
+        return super().handle_request(request)
+
+
+def delivery_client(*, allow_private_networks: bool) -> httpx.Client:
+    """The worker's HTTP client: no redirects followed; internal addresses refused unless allowed."""
+    if allow_private_networks:
+        return httpx.Client(follow_redirects=False)
+    return httpx.Client(follow_redirects=False, transport=PublicAddressesOnly())
 
 
 def encode_body(payload: dict[str, Any]) -> bytes:
