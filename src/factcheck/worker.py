@@ -26,7 +26,15 @@ from sqlalchemy.orm import Session
 from factcheck.models import utcnow
 from factcheck.services.match_search import MatchSearch
 from factcheck.services.webhook_delivery import (
-    DELIVERED, FAILED, PENDING, Backoff, Job, claim_due, delivery_client, record, send,
+    DELIVERED,
+    FAILED,
+    PENDING,
+    Backoff,
+    Job,
+    claim_due,
+    delivery_client,
+    record,
+    send,
 )
 from factcheck.settings import Settings
 

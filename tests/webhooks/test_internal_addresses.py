@@ -6,7 +6,11 @@ from __future__ import annotations
 import httpx
 import pytest
 
-from factcheck.services.webhook_delivery import PublicAddressesOnly, delivery_client, internal_address
+from factcheck.services.webhook_delivery import (
+    PublicAddressesOnly,
+    delivery_client,
+    internal_address,
+)
 from factcheck.settings import Settings
 from tests.webhooks.conftest import load_deliveries
 

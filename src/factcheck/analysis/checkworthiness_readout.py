@@ -32,8 +32,6 @@ from pathlib import Path
 import numpy as np
 
 from factcheck.analysis.checkworthiness_model import (
-    ENCODER_REASON,
-    ENCODER_REASON_AGAINST,
     MODEL_PATH,
     VECTORS_REASON,
     VECTORS_REASON_AGAINST,

@@ -43,11 +43,11 @@ def train(
         import sklearn  # noqa: F401, PLC0415
     except ImportError:
         _fail("training needs scikit-learn: pip install 'factcheck[train]'")
+    from factcheck.analysis.checkworthiness_model import MODEL_PATH  # noqa: PLC0415
     from factcheck.analysis.checkworthiness_readout import (  # noqa: PLC0415
         ENCODER_MODEL_PATH,
         VECTORS_MODEL_PATH,
     )
-    from factcheck.analysis.checkworthiness_model import MODEL_PATH  # noqa: PLC0415
     from factcheck.analysis.checkworthiness_training import train as train_model  # noqa: PLC0415
 
     if encoder_out is not None:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from factcheck.analysis import checkworthiness_model, checkworthiness_readout
+from factcheck.analysis import checkworthiness_model
 from factcheck.analysis.checkworthiness_model import (
     ENCODER_REASON,
     ENCODER_REASON_AGAINST,

@@ -10,6 +10,12 @@ import numpy as np
 import pytest
 
 from factcheck.analysis import checkworthiness_model
+from factcheck.analysis.checkworthiness_model import (
+    MODEL_PATH,
+    LinearModel,
+    default_scorer,
+    select_scorer,
+)
 from factcheck.analysis.checkworthiness_readout import (
     READOUT_FORMAT,
     VECTORS_MODEL_PATH,
@@ -18,12 +24,6 @@ from factcheck.analysis.checkworthiness_readout import (
     ReadoutScorer,
     load_vectors_scorer,
     readout_inputs,
-)
-from factcheck.analysis.checkworthiness_model import (
-    MODEL_PATH,
-    LinearModel,
-    default_scorer,
-    select_scorer,
 )
 from factcheck.analysis.checkworthiness_training import file_sha256, train
 from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector

@@ -3,7 +3,12 @@ from pathlib import Path
 
 import pytest
 
-from factcheck.analysis.checkworthiness_model import VECTORS_REASON, RuleScorer, Scored, default_scorer
+from factcheck.analysis.checkworthiness_model import (
+    VECTORS_REASON,
+    RuleScorer,
+    Scored,
+    default_scorer,
+)
 from factcheck.analysis.claim_detector import (
     DEFAULT_THRESHOLD,
     ClaimDetector,
