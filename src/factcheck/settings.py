@@ -26,7 +26,7 @@ class Settings(BaseSettings):
     # None means "the value the shipped model was calibrated with".
     claim_threshold: float | None = Field(None, ge=0, le=1)
     high_priority_threshold: float | None = Field(None, ge=0, le=1)
-    # Score with the optional encoder model (the `encoder` extra; the linear model without it).
+    # Score with the optional encoder's read-out (the `encoder` extra; the default scorer without it).
     detector_encoder: bool = False
     # Score with the linear model plus the read-out of the shipped static sentence vectors (no
     # extra needed; docs/checkworthiness.md: better on held-out debates, the same on dev); off:

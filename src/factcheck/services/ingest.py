@@ -40,9 +40,9 @@ def content_hash(text: str) -> str:
 
 
 def make_detector(settings: Settings) -> ClaimDetector:
-    """The detector the settings ask for: the shipped linear model, or the encoder scorer when
-    FACTCHECK_DETECTOR_ENCODER is on (and the `encoder` extra installed); both are calibrated to
-    the same thresholds."""
+    """The detector the settings ask for: the default scorer (the linear model with the static-vector
+    read-out), the linear model alone (FACTCHECK_DETECTOR_VECTORS=false), or the encoder's read-out
+    (FACTCHECK_DETECTOR_ENCODER, with the `encoder` extra); all calibrated to the same thresholds."""
     scorer = select_scorer(encoder=settings.detector_encoder, vectors=settings.detector_vectors)
     if settings.claim_threshold is None:
         return ClaimDetector(scorer=scorer)

@@ -225,7 +225,7 @@ class TriageService:
                          detector: ClaimDetector | None = None) -> Claim:
         """A claim the detector missed, marked by a checker on the current revision (accepted),
         scored and explained by `detector` (the one ingest uses: `ingest.make_detector(settings)`;
-        the shipped linear model when not given)."""
+        the default scorer when not given)."""
         require_role(actor, Role.checker)
         article = self.db.get(Article, article_id) if valid_id(article_id) else None
         if article is None:
