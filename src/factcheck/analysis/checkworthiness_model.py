@@ -24,12 +24,12 @@ QUEUE_SCORE = 0.5  # the score the CV-chosen queue threshold maps to
 HIGH_PRIORITY_SCORE = 0.8  # the score the CV-chosen high-priority threshold maps to
 # The reasons a read-out gives (no named feature behind them), saying which way it pushed (the
 # queue shows every reason under "why it was flagged"): the static vectors' and the encoder's.
+# The static vectors' also name the words that drove it: "... reads like a claim (tariff, rose)".
+OVERALL_PREFIX = "overall wording"
 VECTORS_REASON = "overall wording: reads like a claim"
 VECTORS_REASON_AGAINST = "overall wording: reads unlike a claim"
 ENCODER_REASON = "overall wording (encoder): reads like a claim"
 ENCODER_REASON_AGAINST = "overall wording (encoder): reads unlike a claim"
-OVERALL_REASONS = frozenset({VECTORS_REASON, VECTORS_REASON_AGAINST, ENCODER_REASON,
-                             ENCODER_REASON_AGAINST})
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,6 +107,16 @@ def word_ngrams(text: str) -> list[str]:
 
 def _readable(term: str) -> bool:
     return not all(word in _PLAIN for word in term.split())
+
+
+def is_overall_reason(reason: str) -> bool:
+    """A read-out's reason ("overall wording: …", with or without the words that drove it)."""
+    return reason.startswith(OVERALL_PREFIX)
+
+
+def plain_word(word: str) -> bool:
+    """Too common a word to name on its own in a reason."""
+    return word.lower() in _PLAIN
 
 
 class LinearModel:

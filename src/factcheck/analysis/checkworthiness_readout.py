@@ -33,10 +33,12 @@ import numpy as np
 
 from factcheck.analysis.checkworthiness_model import (
     MODEL_PATH,
+    QUEUE_SCORE,
     VECTORS_REASON,
     VECTORS_REASON_AGAINST,
     LinearModel,
     Scored,
+    plain_word,
     sigmoid,
 )
 from factcheck.analysis.features import RULE_FEATURES, SentenceFeatures
@@ -86,6 +88,13 @@ class ReadoutScorer:
         self.slope, self.offset = float(data["slope"]), float(data["offset"])
         self.min_reason = float(data.get("min_reason", 0.3))
         self.reasons = tuple(data.get("reasons", (VECTORS_REASON, VECTORS_REASON_AGAINST)))
+        # Every word piece's row and its projection through the hidden layer (see driving_words):
+        # 31 MB, made once
+        # per scorer, here so that BLAS's threads are idle again before any scoring.
+        table = getattr(vectors, "table", None)
+        self._projected = None if table is None else np.hstack([
+            table, self.scale * np.asarray(table, dtype=np.float64)
+            @ self.hidden_weights[: table.shape[1]]]).astype(np.float32)
 
     @classmethod
     def load(cls, path: Path = VECTORS_MODEL_PATH, *, base_path: Path = MODEL_PATH,
@@ -102,14 +111,19 @@ class ReadoutScorer:
         return cls(data, base=LinearModel.load(base_path), vectors=vectors or static_vectors())
 
     def readout(self, inputs: np.ndarray) -> np.ndarray:
-        """The read-out's logit for each row of `readout_inputs`.
+        """The read-out's logit for each row of `readout_inputs`."""
+        return self._readout(inputs)[0]
+
+    def _readout(self, inputs: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """The logits, and the hidden layer before its rectifier.
 
         einsum without `optimize` stays off BLAS: a matrix this small is done in a few
         milliseconds on one core, while BLAS's worker threads would keep spinning (and burning
         the server's CPU) well after the call."""
-        hidden = np.maximum(np.einsum("ij,jk->ik", inputs, self.hidden_weights, optimize=False)
-                            + self.hidden_bias, 0.0)
-        return np.einsum("ij,j->i", hidden, self.output_weights, optimize=False) + self.output_bias
+        pre = np.einsum("ij,jk->ik", inputs, self.hidden_weights, optimize=False) + self.hidden_bias
+        logits = np.einsum("ij,j->i", np.maximum(pre, 0.0), self.output_weights,
+                           optimize=False) + self.output_bias
+        return logits, pre
 
     def score(self, features: SentenceFeatures) -> Scored:
         return self.score_batch([features])[0]
@@ -120,17 +134,68 @@ class ReadoutScorer:
         inputs = readout_inputs(self.vectors.encode([f.text for f in features_list]),
                                 [f.values() for f in features_list], scale=self.scale,
                                 rules=self.rules)
-        moved = self.blend * (self.readout(inputs) - self.center)
+        raw, pre = self._readout(inputs)
+        moved = self.blend * (raw - self.center)
         results = []
-        for features, e in zip(features_list, moved.tolist()):
+        for k, (features, e) in enumerate(zip(features_list, moved.tolist())):
             z_base, contributions = self.base.logit(features)
+            score = sigmoid(self.slope * (z_base + e - self.offset))
             if abs(e) >= self.min_reason:
-                contributions.append((self.reasons[0] if e > 0 else self.reasons[1], e))
+                reason = self.reasons[0] if e > 0 else self.reasons[1]
+                # The words only for sentences scored as claims: what a checker reads in the
+                # queue (naming them costs about as much as scoring the sentence).
+                words = (self.driving_words(features.text, pre[k], float(raw[k]), e > 0)
+                         if score >= QUEUE_SCORE else [])
+                if words:
+                    reason = f"{reason} ({', '.join(words)})"
+                contributions.append((reason, e))
                 contributions.sort(key=lambda c: -abs(c[1]))
-            z = z_base + e
-            results.append(Scored(sigmoid(self.slope * (z - self.offset)), tuple(contributions)))
+            results.append(Scored(score, tuple(contributions)))
         return results
 
+
+    def driving_words(self, text: str, pre: np.ndarray, raw: float, up: bool,
+                      *, most: int = 2, least: float = 0.1) -> list[str]:
+        """The words whose removal would move the read-out most against its direction (`up`:
+        towards "like a claim"): the sentence's vector is re-made without each word in turn
+        (its pieces' rows taken out of the sum) and read out again. At most `most` words, each
+        moving the logit by at least `least`; common words ("the", "was") are not named. Only
+        for vectors that expose their words and table (the static vectors; not the encoder).
+
+        Cheap because the hidden layer is linear before its rectifier: every word piece's row
+        is projected through it once per scorer (`_projected`, beside the row itself), so a
+        sentence without word i is (projected total − projected word i) / ‖total − word i‖ plus
+        the rules' part. `pre` is the sentence's hidden layer before the rectifier."""
+        word_pieces = getattr(self.vectors, "word_pieces", None)
+        parts = word_pieces(text) if word_pieces is not None and self._projected is not None else []
+        if len(parts) < 2:
+            return []
+        # Per word: its rows' sum (raw, to re-normalise) and their projection, side by side.
+        # Most words are one piece: take the first pieces' rows, add the few others.
+        words = self._projected.take([these[0] for _, these in parts], axis=0)
+        more = [(w, i) for w, (_, these) in enumerate(parts) for i in these[1:]]
+        if more:
+            np.add.at(words, [w for w, _ in more], self._projected.take([i for _, i in more], axis=0))
+        totals = words.sum(axis=0)
+        dims = self.vectors.dimensions
+        rest_rows = totals[:dims] - words[:, :dims]
+        norms = np.sqrt(np.einsum("ij,ij->i", rest_rows, rest_rows))
+        norms[norms == 0] = np.inf  # a sentence of one repeated word: nothing left, no vector
+        full = float(np.sqrt(totals[:dims] @ totals[:dims])) or 1.0
+        # The hidden layer's input minus the full vector's part: the rules' part and the bias.
+        rest = pre - totals[dims:] / full
+        pre_without = (totals[dims:] - words[:, dims:]) / norms[:, None] + rest
+        without = np.einsum("ij,j->i", np.maximum(pre_without, 0.0), self.output_weights,
+                            optimize=False) + self.output_bias
+        drop = self.blend * (raw - without) * (1 if up else -1)
+        named: list[str] = []
+        for i in np.argsort(-drop, kind="stable"):
+            if drop[i] < least or len(named) == most:
+                break
+            word = parts[i][0].strip(".,;:!?\"'()[]{}“”‘’«»…-–—").lower()
+            if word and not plain_word(word) and word not in named:
+                named.append(word)
+        return named
 
 def load_vectors_scorer() -> ReadoutScorer | None:
     """The shipped static-vector scorer, or None (logged) when its file or the linear model's is

@@ -9,7 +9,12 @@ import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from factcheck.analysis.checkworthiness_model import OVERALL_REASONS, Scored, Scorer, default_scorer
+from factcheck.analysis.checkworthiness_model import (
+    Scored,
+    Scorer,
+    default_scorer,
+    is_overall_reason,
+)
 from factcheck.analysis.facts import FactSpan
 from factcheck.analysis.features import SentenceFeatures, extract_features
 
@@ -52,8 +57,8 @@ def _reasons(contributions: Iterable[tuple[str, float]]) -> tuple[str, ...]:
     """The strongest MAX_REASONS named reasons, strongest first, then the "overall wording" one (a
     read-out's) if there is one: it names nothing a checker can look at, so it neither takes a
     named reason's slot nor comes before them, however strong."""
-    named = [reason for reason, _ in contributions if reason not in OVERALL_REASONS]
-    overall = [reason for reason, _ in contributions if reason in OVERALL_REASONS]
+    named = [reason for reason, _ in contributions if not is_overall_reason(reason)]
+    overall = [reason for reason, _ in contributions if is_overall_reason(reason)]
     return tuple(named[:MAX_REASONS] + overall)
 
 

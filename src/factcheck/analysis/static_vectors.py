@@ -130,6 +130,19 @@ class StaticVectors:
         return out
 
 
+    def word_pieces(self, text: str) -> list[tuple[str, list[int]]]:
+        """Each whitespace-separated word of `text` with its word-piece ids, in order (words with
+        no known piece left out): the rows whose sum `encode` normalises, grouped by word."""
+        words = (_DROPPED.sub("", text) if _DROPPED.search(text) else text).split()
+        for attempt in range(2):
+            with self._lock:
+                ids = [(w, self._words.get(w)) for w in words]
+            if all(these is not None for _, these in ids):
+                return [(w, these) for w, these in ids if these]
+            if attempt == 0:
+                self.pieces([text])  # tokenizes and remembers the words not seen before
+        return []  # the cache was emptied meanwhile
+
     def encode_cached(self, texts: Sequence[str], *,
                       clean: Callable[[str], str] | None = None) -> list[np.ndarray]:
         """`encode`, one row per text, remembering the rows of texts seen before (by the text as

@@ -14,6 +14,7 @@ from factcheck.analysis.checkworthiness_model import (
     MODEL_PATH,
     LinearModel,
     default_scorer,
+    plain_word,
     select_scorer,
 )
 from factcheck.analysis.checkworthiness_readout import (
@@ -27,6 +28,7 @@ from factcheck.analysis.checkworthiness_readout import (
 )
 from factcheck.analysis.checkworthiness_training import file_sha256, train
 from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector
+from factcheck.analysis.features import extract_features
 from factcheck.analysis.static_vectors import static_vectors
 from tests.unit.analysis.test_checkworthiness_encoder import (
     assert_reference_article_behaviour,
@@ -57,21 +59,65 @@ def test_the_reference_article_keeps_its_claims_queued_and_its_opinions_and_bio_
     assert_reference_article_behaviour(scorer)
 
 
+def overall(result) -> str:
+    [reason] = [r for r in result.reasons if r.startswith("overall wording")]
+    return reason
+
+
 def test_its_reasons_keep_the_facts_and_name_the_wording_plainly(scorer):
     result = ClaimDetector(scorer=scorer).score_sentences(
         ["On March 8, State Department spokesman Ned Price said more than 80,000 lives were lost."])[0]
     assert result.is_claim
     assert "statistic: more than 80,000" in result.reasons
     assert "attributed to Ned Price" in result.reasons
-    assert VECTORS_REASON in result.reasons and "overall wording (encoder)" not in result.reasons
+    assert overall(result).startswith(VECTORS_REASON) and result.reasons[-1] == overall(result)
 
 
 def test_the_wording_reason_says_which_way_it_pushed(scorer):
     results = ClaimDetector(scorer=scorer).score_sentences([
         "In 2019 the unemployment rate fell to 3.5 percent, the lowest in fifty years.",
         "Thank you, it is a pleasure to be here tonight with all of you."])
-    assert VECTORS_REASON in results[0].reasons and VECTORS_REASON_AGAINST not in results[0].reasons
-    assert VECTORS_REASON_AGAINST in results[1].reasons and not results[1].is_claim
+    assert overall(results[0]).startswith(VECTORS_REASON + " (")
+    assert overall(results[1]) == VECTORS_REASON_AGAINST and not results[1].is_claim  # no words:
+    # they are named for sentences scored as claims only
+
+
+def brute_force_drops(scorer, text):
+    """Each word's effect on the read-out, by re-encoding the sentence without it."""
+    features = extract_features(text)
+    words = text.split()
+
+    def read(t):
+        x = readout_inputs(scorer.vectors.encode([t]), [features.values()], scale=scorer.scale)
+        return float(scorer.readout(x)[0])
+
+    full = read(text)
+    return {w: scorer.blend * (full - read(" ".join(words[:i] + words[i + 1:])))
+            for i, w in enumerate(words)}, full
+
+
+@pytest.mark.parametrize("text", [
+    "Unemployment rose to 7.9 percent last year, the highest rate since 1983.",
+    "Pakistan has lost more than 80,000 lives over the past two decades.",
+    "The senator voted against the bill 14 times between 2003 and 2008, records show.",
+])
+def test_the_named_words_are_those_whose_removal_moves_the_read_out_most(scorer, text):
+    drops, full = brute_force_drops(scorer, text)
+    features = extract_features(text)
+    x = readout_inputs(scorer.vectors.encode([text]), [features.values()], scale=scorer.scale)
+    raw, pre = scorer._readout(x)
+    assert float(raw[0]) == pytest.approx(full)
+    named = scorer.driving_words(text, pre[0], float(raw[0]), True)
+    expected = [w.strip(".,").lower() for w, d in sorted(drops.items(), key=lambda kv: -kv[1])
+                if d >= 0.1 and not plain_word(w.strip(".,"))][:2]
+    assert named and named == expected
+
+
+def test_a_one_word_sentence_names_no_words(scorer):
+    features = extract_features("Yes.")
+    x = readout_inputs(scorer.vectors.encode(["Yes."]), [features.values()], scale=scorer.scale)
+    raw, pre = scorer._readout(x)
+    assert scorer.driving_words("Yes.", pre[0], float(raw[0]), True) == []
 
 
 def test_it_is_the_default_and_the_setting_turns_it_off(monkeypatch):
