@@ -104,6 +104,8 @@ class ReadoutScorer:
         from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
 
         data = json.loads(Path(path).read_text(encoding="utf-8"))
+        if data.get("format") != READOUT_FORMAT:
+            raise ValueError(f"{path} is not a {READOUT_FORMAT} model file")
         digest = hashlib.sha256(Path(base_path).read_bytes()).hexdigest()
         if data.get("base_model", {}).get("sha256") != digest:
             raise ValueError(f"{path} was trained beside another {Path(base_path).name}: retrain "

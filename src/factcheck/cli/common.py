@@ -30,7 +30,17 @@ def run_app(app: typer.Typer) -> None:
     except FactcheckError as error:
         fail(error.message)
     except SettingsError as error:
-        fail("invalid settings: " + "; ".join(e["msg"] for e in error.errors()))
+        fail(settings_error(error))
+
+
+def settings_error(error) -> str:
+    """One line naming each bad setting by its environment variable: 'FACTCHECK_X: message'."""
+    parts = []
+    for e in error.errors():
+        names = [str(n) for n in e.get("loc", ()) if str(n)]
+        where = f"FACTCHECK_{names[0].upper()}: " if names else ""
+        parts.append(where + e["msg"])
+    return "invalid settings: " + "; ".join(parts)
 
 
 def load_settings() -> Settings:
@@ -39,7 +49,7 @@ def load_settings() -> Settings:
     try:
         return get_settings()
     except SettingsError as error:
-        fail("invalid settings: " + "; ".join(e["msg"] for e in error.errors()))
+        fail(settings_error(error))
 
 
 def read_input(path: str) -> bytes:

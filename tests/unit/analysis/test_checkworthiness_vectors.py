@@ -153,6 +153,11 @@ def test_a_model_beside_another_linear_model_is_refused_and_the_setting_falls_ba
     assert load_vectors_scorer() is None and "retrain both" in caplog.text
 
 
+def test_a_file_that_is_not_a_read_out_is_refused_as_such():
+    with pytest.raises(ValueError, match="is not a factcheck-checkworthiness-readout/1 model"):
+        ReadoutScorer.load(MODEL_PATH)
+
+
 def test_the_read_out_is_scikit_learns_network_evaluated_in_numpy(tmp_path):
     from sklearn.neural_network import MLPClassifier  # noqa: PLC0415
 

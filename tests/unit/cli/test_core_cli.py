@@ -119,3 +119,19 @@ def test_every_command_has_help(runner):
                  ["demo", "--help"], ["serve", "--help"]):
         result = runner.invoke(app, args)
         assert result.exit_code == 0 and "Usage" in result.stdout
+
+
+def test_an_invalid_setting_is_named_by_its_environment_variable(runner, tmp_path, monkeypatch):
+    path = tmp_path / "a.txt"
+    path.write_text(TEXT, encoding="utf-8")
+    monkeypatch.setenv("FACTCHECK_WEBHOOK_ALLOW_PRIVATE_NETWORKS", "maybe")
+    monkeypatch.setenv("FACTCHECK_LEASE_MINUTES", "0")
+    get_settings.cache_clear()
+    try:
+        result = runner.invoke(app, ["detect", str(path)])
+    finally:
+        get_settings.cache_clear()
+
+    assert result.exit_code == 2 and "Traceback" not in result.output
+    assert "FACTCHECK_WEBHOOK_ALLOW_PRIVATE_NETWORKS: Input should be a valid boolean" in result.output
+    assert "FACTCHECK_LEASE_MINUTES: Input should be greater than 0" in result.output
