@@ -3,11 +3,15 @@ the operator allows them: by default in production, never in development and tes
 
 from __future__ import annotations
 
+import ipaddress
+import socket
+
 import httpx
 import pytest
 
 from factcheck.services.webhook_delivery import (
     PublicAddressesOnly,
+    PublicOnlyBackend,
     delivery_client,
     internal_address,
 )
@@ -44,6 +48,54 @@ def test_the_guarded_client_refuses_before_connecting():
         assert isinstance(client._transport, PublicAddressesOnly)
         with pytest.raises(httpx.ConnectError, match="169.254.169.254, an internal address"):
             client.post("http://169.254.169.254/latest/meta-data/")
+
+
+class Resolver:
+    """Answers each lookup with the next list of addresses; records the names asked."""
+
+    def __init__(self, *answers: list[str]) -> None:
+        self.answers = [[ipaddress.ip_address(a) for a in answer] for answer in answers]
+        self.asked: list[str] = []
+
+    def __call__(self, host: str, port: int):
+        self.asked.append(host)
+        if not self.answers:
+            raise socket.gaierror(socket.EAI_NONAME, "Name or service not known")
+        return self.answers.pop(0)
+
+
+def guarded(resolver, internal=None) -> httpx.Client:
+    backend = PublicOnlyBackend(resolve=resolver, **({"internal": internal} if internal else {}))
+    return httpx.Client(transport=PublicAddressesOnly(backend))
+
+
+def test_the_connection_goes_to_the_address_that_was_checked_without_a_second_lookup(receiver):
+    # DNS rebinding: a name that answers "public" for the check and "internal" for the connection.
+    # Here 127.0.0.1 (where the receiver listens) plays the public address, 127.0.0.2 the internal
+    # one; the real resolver is never asked (receiver.test does not exist).
+    resolver = Resolver(["127.0.0.1"], ["127.0.0.2"])
+    port = httpx.URL(receiver.url).port
+    with guarded(resolver, internal=lambda a: str(a) == "127.0.0.2") as client:
+        response = client.post(f"http://receiver.test:{port}/hooks", content=b"{}")
+
+    assert response.status_code == 400  # reached the receiver, which wants a signature
+    assert len(receiver.requests) == 1
+    assert resolver.asked == ["receiver.test"]
+
+
+def test_a_name_with_any_internal_address_is_refused_before_connecting(receiver):
+    resolver = Resolver(["93.184.216.34", "127.0.0.1"])
+    port = httpx.URL(receiver.url).port
+    with guarded(resolver) as client, pytest.raises(
+            httpx.ConnectError, match=r"refused: receiver.test is 127\.0\.0\.1, an internal address"):
+        client.post(f"http://receiver.test:{port}/hooks", content=b"{}")
+    assert receiver.requests == []
+
+
+def test_a_name_that_does_not_resolve_is_a_connection_error_naming_it():
+    with guarded(Resolver()) as client, pytest.raises(httpx.ConnectError,
+                                                      match="receiver.test does not resolve"):
+        client.post("http://receiver.test/hooks", content=b"{}")
 
 
 def test_a_worker_that_may_not_reach_internal_addresses_records_a_clear_error_and_retries(

@@ -12,11 +12,12 @@ import logging
 import random
 import socket
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
+import httpcore
 import httpx
 from sqlalchemy import and_, or_, select, update
 from sqlalchemy.orm import Session
@@ -127,39 +128,95 @@ def claim_due(
     ]
 
 
-def internal_address(host: str, port: int) -> str | None:
-    """The first address `host` resolves to that is not a public internet address (loopback,
-    private, link-local such as cloud metadata, shared, reserved, multicast), or None. A name that
-    does not resolve gives None: connecting then fails on its own, with the resolver's error."""
-    try:
-        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-    except (socket.gaierror, UnicodeError):
-        return None
-    for info in infos:
+IPAddress = ipaddress.IPv4Address | ipaddress.IPv6Address
+Resolver = Callable[[str, int], list[IPAddress]]
+
+
+def resolve(host: str, port: int) -> list[IPAddress]:
+    """Every address `host` resolves to, in the resolver's order (an IPv4-mapped IPv6 address as
+    the IPv4 address it carries); raises OSError (or UnicodeError) when it does not resolve."""
+    addresses: list[IPAddress] = []
+    for info in socket.getaddrinfo(host, port, type=socket.SOCK_STREAM):
         address = ipaddress.ip_address(str(info[4][0]).split("%", 1)[0])
         if isinstance(address, ipaddress.IPv6Address) and address.ipv4_mapped is not None:
             address = address.ipv4_mapped
-        if not address.is_global:
-            return str(address)
-    return None
+        if address not in addresses:
+            addresses.append(address)
+    return addresses
+
+
+def is_internal(address: IPAddress) -> bool:
+    """Not a public internet address: loopback, private, link-local (cloud metadata), shared,
+    reserved, multicast, unspecified."""
+    return not address.is_global
+
+
+def internal_address(host: str, port: int) -> str | None:
+    """The first address `host` resolves to that is internal (see `is_internal`), or None. A name
+    that does not resolve gives None: connecting then fails on its own, with the resolver's error."""
+    try:
+        addresses = resolve(host, port)
+    except (OSError, UnicodeError):
+        return None
+    return next((str(a) for a in addresses if is_internal(a)), None)
+
+
+def refusal(host: str, address: object) -> str:
+    return (f"refused: {host} is {address}, an internal address (set "
+            f"FACTCHECK_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true for a receiver on the internal network)")
+
+
+class PublicOnlyBackend(httpcore.SyncBackend):
+    """Connects only to public addresses, and only to the addresses it checked.
+
+    The name is resolved once per connection; if any address is internal the connection is refused
+    before any is made, otherwise the socket connects to those same addresses (in order) and TLS
+    still verifies the certificate against the name. A resolver that answers with a public address
+    for a check and an internal one for the connection (DNS rebinding) has no second lookup to
+    answer. `resolve` and `internal` can be given for tests."""
+
+    def __init__(self, resolve: Resolver = resolve,
+                 internal: Callable[[IPAddress], bool] = is_internal) -> None:
+        self._resolve = resolve
+        self._internal = internal
+
+    def connect_tcp(self, host: str, port: int, timeout: float | None = None,
+                    local_address: str | None = None,
+                    socket_options: Iterable[Any] | None = None) -> httpcore.NetworkStream:
+        try:
+            addresses = self._resolve(host, port)
+        except (OSError, UnicodeError) as error:
+            raise httpcore.ConnectError(f"{host} does not resolve: {error}") from error
+        if not addresses:
+            raise httpcore.ConnectError(f"{host} does not resolve")
+        refused = next((a for a in addresses if self._internal(a)), None)
+        if refused is not None:
+            raise httpcore.ConnectError(refusal(host, refused))
+        failure: httpcore.ConnectError | None = None
+        for address in addresses:
+            try:
+                return super().connect_tcp(str(address), port, timeout, local_address, socket_options)
+            except httpcore.ConnectError as error:  # try the next address, as a resolver's user would
+                failure = error
+        assert failure is not None
+        raise failure
 
 
 class PublicAddressesOnly(httpx.HTTPTransport):
-    """Refuses, before connecting, a request whose host resolves to an internal address, so that
-    a registered URL cannot make the worker reach the servers around it. (The name is resolved
-    again to connect; a resolver that answers differently the second time is not defended
-    against here: that needs egress rules around the worker.)"""
+    """httpx's transport over a connection pool whose connections go through `PublicOnlyBackend`,
+    so a registered URL cannot make the worker reach the servers around it. (A client given a
+    transport ignores HTTP(S)_PROXY in the environment: the guarded worker connects directly.)"""
 
-    def handle_request(self, request: httpx.Request) -> httpx.Response:
-        url = request.url
-        port = url.port or (443 if url.scheme == "https" else 80)
-        address = internal_address(url.host, port)
-        if address is not None:
-            raise httpx.ConnectError(
-                f"refused: {url.host} is {address}, an internal address "
-                f"(set FACTCHECK_WEBHOOK_ALLOW_PRIVATE_NETWORKS=true for a receiver on the "
-                f"internal network)", request=request)
-        return super().handle_request(request)
+    def __init__(self, backend: PublicOnlyBackend | None = None) -> None:
+        super().__init__()
+        limits = httpx.Limits(max_connections=100, max_keepalive_connections=20, keepalive_expiry=5.0)
+        self._pool = httpcore.ConnectionPool(
+            ssl_context=httpx.create_ssl_context(),
+            max_connections=limits.max_connections,
+            max_keepalive_connections=limits.max_keepalive_connections,
+            keepalive_expiry=limits.keepalive_expiry,
+            network_backend=backend or PublicOnlyBackend(),
+        )
 
 
 def delivery_client(*, allow_private_networks: bool) -> httpx.Client:
