@@ -142,13 +142,31 @@ class LinearModel:
         return cls(json.loads(Path(path).read_text(encoding="utf-8")))
 
     def logit(self, features: SentenceFeatures) -> tuple[float, list[tuple[str, float]]]:
-        contributions: list[tuple[str, float]] = []
+        """The logit and what moved it: each fired rule, and each readable n-gram weighing at
+        least ``min_wording``. The n-grams inside what a rule found ("march" and "0" in the date
+        "March 8", "said" for the attribution) count towards that rule's reason, not as wording:
+        the date, the figure, the source are what a checker checks. The person an attribution
+        names counts towards "attributed to …" rather than as a reason of its own."""
+        fired = features.values()
+        reason = {name: features.reason(name) for name in fired}
+        for name in ("fact:person", "fact:organization"):
+            if name in reason and reason.get("kind:attribution") == (
+                    "attributed to " + reason[name].partition(": ")[2]):
+                reason[name] = reason["kind:attribution"]
+        by_reason: dict[str, float] = {}
         z = self.bias
-        for name, value in features.values().items():
+        for name, value in fired.items():
             w = self.rules.get(name, 0.0) * value
             if w:
                 z += w
-                contributions.append((features.reason(name), w))
+                by_reason[reason[name]] = by_reason.get(reason[name], 0.0) + w
+        owner: dict[str, str] = {}  # an n-gram inside what a rule found → that rule's reason
+        spans = [(m.feature, m.text) for m in features.markers]
+        spans += [(f"fact:{f.kind}", f.text) for f in features.facts]
+        for name, text in spans:
+            if name in reason:
+                for term in word_ngrams(text):
+                    owner.setdefault(term, reason[name])
         weighted, norm2 = [], 0.0
         for term, count in Counter(word_ngrams(features.text)).items():
             entry = self.terms.get(term)
@@ -156,12 +174,16 @@ class LinearModel:
                 v = (1.0 + math.log(count)) * entry[0]
                 norm2 += v * v
                 weighted.append((term, v * entry[1]))
+        contributions: list[tuple[str, float]] = []
         if norm2:
             norm = math.sqrt(norm2)
             for term, vw in weighted:
                 z += vw / norm
-                if abs(vw / norm) >= self.min_wording and _readable(term):
+                if term in owner:
+                    by_reason[owner[term]] = by_reason.get(owner[term], 0.0) + vw / norm
+                elif abs(vw / norm) >= self.min_wording and _readable(term):
                     contributions.append((f"wording: '{term}'", vw / norm))
+        contributions += [(reason, w) for reason, w in by_reason.items() if w]
         contributions.sort(key=lambda c: -abs(c[1]))
         return z, contributions
 

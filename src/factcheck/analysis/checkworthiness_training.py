@@ -52,6 +52,9 @@ class TrainReport:
     # at the queue threshold chosen above, and at its own best threshold.
     blocked_f1: float | None = None
     blocked_best_f1: float | None = None
+    # Unlabelled sentences learned from with a teacher's probabilities (`--transfer`); the teacher
+    # saw every fold's labels, so with them the out-of-fold figures above lean optimistic.
+    transfer: int = 0
 
 
 def read_labelled(path: Path) -> tuple[list[str], list[bool], list[str]]:
@@ -139,24 +142,85 @@ def _blocked(z, y, raw_threshold) -> dict:
             "blocked_best_f1": _operating_points(z, y, 0.0)["best_f1"]}
 
 
-def _report(texts, y, folds, points, fields, terms, out_path, blocked=None) -> TrainReport:
+def _report(y, folds, points, fields, terms, out_path, blocked=None, transfer=None) -> TrainReport:
     return TrainReport(
-        sentences=len(texts), positives=int(y.sum()), folds=folds,
+        sentences=len(y), positives=int(y.sum()), folds=folds,
         cv_precision=points["queue"][1], cv_recall=points["queue"][2], cv_f1=points["queue"][3],
         best_cv_f1=points["best_f1"], high_priority_precision=points["high"][1],
         high_priority_recall=points["high"][2], raw_threshold=fields["raw_threshold"],
         raw_high_priority_threshold=fields["raw_high_priority_threshold"], terms=terms,
         out_path=out_path, size_bytes=out_path.stat().st_size, **(blocked or {}),
+        transfer=len(transfer.texts) if transfer is not None else 0,
     )
+
+
+@dataclass(frozen=True)
+class Transfer:
+    """Unlabelled sentences with a teacher's probabilities, as extra training rows.
+
+    Their rows come after the labelled sentences' (index ``labelled + i``)."""
+
+    labelled: int
+    texts: list[str]
+    probabilities: np.ndarray
+    weight: float = 1.0
+    source: str | None = None
+
+    @classmethod
+    def none(cls, labelled: int) -> Transfer:
+        return cls(labelled, [], np.zeros(0))
+
+    @classmethod
+    def read(cls, path: Path, labelled_texts: list[str], weight: float) -> Transfer:
+        from factcheck.analysis.checkworthiness_teacher import read_transfer  # noqa: PLC0415
+
+        texts, probabilities = read_transfer(path)
+        known = {" ".join(t.lower().split()) for t in labelled_texts}
+        keep = [i for i, t in enumerate(texts) if " ".join(t.lower().split()) not in known]
+        return cls(len(labelled_texts), [texts[i] for i in keep], probabilities[keep], weight,
+                   Path(path).name)
+
+    def documents(self, idx: np.ndarray) -> np.ndarray:
+        """Rows whose words the vocabulary and idf are fitted on: the labelled ones, the transfer."""
+        return np.concatenate([idx, self._rows()]) if self.texts else idx
+
+    def _rows(self) -> np.ndarray:
+        return np.arange(self.labelled, self.labelled + len(self.texts))
+
+    def rows(self, idx: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Training rows, targets and sample weights (None without transfer sentences): the
+        labelled ``idx`` with their labels, then each transfer sentence as check-worthy (weight
+        ``weight · p``) and as not (``weight · (1 − p)``): the soft label's cross-entropy."""
+        if not self.texts:
+            return idx, y[idx], None
+        extra = self._rows()
+        ones = np.ones(len(extra), dtype=bool)
+        return (np.concatenate([idx, extra, extra]),
+                np.concatenate([y[idx], ones, ~ones]),
+                np.concatenate([np.ones(len(idx)), self.weight * self.probabilities,
+                                self.weight * (1.0 - self.probabilities)]))
+
+    def meta(self) -> dict:
+        if not self.texts:
+            return {}
+        return {"transfer": {"file": self.source, "sentences": len(self.texts),
+                             "weight": self.weight,
+                             "mean_probability": round(float(self.probabilities.mean()), 4)}}
 
 
 def train(data_paths, *, out_path: Path = MODEL_PATH, seed: int = 0, folds: int = 5,
           c: float = 4.0, max_terms: int = 40_000, tolerance: float = 0.0025,
-          encoder_out: Path | None = None, vectors_out: Path | None = None) -> TrainReport:
+          encoder_out: Path | None = None, vectors_out: Path | None = None,
+          transfer_path: Path | None = None, transfer_weight: float = 1.0) -> TrainReport:
     """Cross-validate, choose the thresholds, fit on everything and write the JSON model file.
 
     With ``vectors_out``, also train the static-vector read-out beside it on the same folds (see
     `checkworthiness_readout`) and write it there; with ``encoder_out``, the encoder's read-out.
+    With ``transfer_path`` (written by `checkworthiness_teacher`), every model also learns from
+    those sentences with the teacher's probabilities as soft labels: each appears once as
+    check-worthy with weight ``transfer_weight · p`` and once as not with ``transfer_weight ·
+    (1 − p)``, in every fold's training part and in the final fit (never among what is scored
+    out of fold: thresholds and figures come from the labelled sentences only).
     """
     import scipy.sparse as sp  # noqa: PLC0415
     from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: PLC0415
@@ -174,21 +238,30 @@ def train(data_paths, *, out_path: Path = MODEL_PATH, seed: int = 0, folds: int 
     y = np.array(labels)
     if y.sum() < folds or (~y).sum() < folds:
         raise ValueError(f"need at least {folds} positive and {folds} negative sentences")
+    if not transfer_weight > 0:
+        raise ValueError("the transfer weight must be positive")
+    transfer = Transfer.read(transfer_path, texts, transfer_weight) if transfer_path else Transfer.none(len(texts))
     encoder = _require_encoder() if encoder_out is not None else None
+    everything_texts = texts + transfer.texts
     column = {name: i for i, name in enumerate(RULE_FEATURES)}
-    rules = np.zeros((len(texts), len(RULE_FEATURES)))
-    for row, text in enumerate(texts):
+    rules = np.zeros((len(everything_texts), len(RULE_FEATURES)))
+    for row, text in enumerate(everything_texts):
         for name in extract_features(text).values():
             rules[row, column[name]] = 1.0
 
     def fit(idx):
-        docs = [texts[i] for i in idx]
+        docs = [everything_texts[i] for i in transfer.documents(idx)]
+        rows, targets, sample_weight = transfer.rows(idx, y)
         vocabulary = None
         for _ in range(2):  # fit, keep the strongest terms, refit on exactly that vocabulary
             vec = TfidfVectorizer(analyzer=word_ngrams, sublinear_tf=True, vocabulary=vocabulary,
                                   min_df=1 if vocabulary else 2)
-            x = sp.hstack([vec.fit_transform(docs), sp.csr_matrix(rules[idx])]).tocsr()
-            model = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(x, y[idx])
+            terms = vec.fit_transform(docs)
+            if sample_weight is not None:  # the transfer sentences, each twice (see `Transfer.rows`)
+                terms = vec.transform([everything_texts[i] for i in rows])
+            x = sp.hstack([terms, sp.csr_matrix(rules[rows])]).tocsr()
+            model = LogisticRegression(C=c, max_iter=5000, random_state=seed).fit(
+                x, targets, sample_weight=sample_weight)
             names = vec.get_feature_names_out()
             weights = model.coef_[0][:len(names)]
             if len(names) <= max_terms or vocabulary is not None:
@@ -222,6 +295,7 @@ def train(data_paths, *, out_path: Path = MODEL_PATH, seed: int = 0, folds: int 
         "sentences": len(texts), "positives": int(y.sum()), "seed": seed, "folds": folds, "C": c,
         **fields,
         "bias": float(model.intercept_[0]),
+        **transfer.meta(),
         "cv_blocked": {k: round(v, 4) for k, v in _blocked(blocked_oof, y, fields["raw_threshold"]).items()},
         "min_wording_reason": 0.3,
         "rules": {name: round(min(float(w), RULE_PRIORS.get(name, 0.0)) if name in RULE_PRIORS
@@ -232,12 +306,13 @@ def train(data_paths, *, out_path: Path = MODEL_PATH, seed: int = 0, folds: int 
                   for t, i, w in zip(names, vec.idf_, coef[:len(names)])},
     }
     out_path = _write(Path(out_path), data)
-    report = _report(texts, y, folds, points, fields, len(names), out_path,
-                     blocked=_blocked(blocked_oof, y, fields["raw_threshold"]))
-    readout = {"texts": texts, "y": y, "rules": rules, "cv": (oof, splits),
+    report = _report(y, folds, points, fields, len(names), out_path,
+                     blocked=_blocked(blocked_oof, y, fields["raw_threshold"]), transfer=transfer)
+    readout = {"texts": everything_texts, "y": y, "rules": rules, "cv": (oof, splits),
                "blocked_cv": (blocked_oof, blocks), "base_path": out_path, "seed": seed,
-               "tolerance": tolerance,
-               "meta": {"trained_on": data["trained_on"], "seed": seed, "folds": folds}}
+               "tolerance": tolerance, "transfer": transfer,
+               "meta": {"trained_on": data["trained_on"], "seed": seed, "folds": folds,
+                        **transfer.meta()}}
     if vectors_out is not None:
         from factcheck.analysis.static_vectors import static_vectors  # noqa: PLC0415
 
@@ -266,7 +341,7 @@ def file_sha256(path: Path) -> str:
 
 def _train_readout(texts, y, rules, cv, blocked_cv, *, vectors, reasons: tuple[str, str],
                    base_path: Path, out_path: Path, meta: dict, seed: int, tolerance: float,
-                   blend: float, scale: float = 4.0, hidden: int = 128,
+                   blend: float, transfer: Transfer, scale: float = 4.0, hidden: int = 128,
                    alpha: float = 1e-3) -> TrainReport:
     """A read-out of ``vectors`` (see `checkworthiness_readout`), beside the linear model.
 
@@ -287,15 +362,17 @@ def _train_readout(texts, y, rules, cv, blocked_cv, *, vectors, reasons: tuple[s
     x = readout_inputs(vectors.encode(texts), fired, scale=scale)
 
     def fit(idx):
+        rows, targets, sample_weight = transfer.rows(idx, y)
         return MLPClassifier((hidden,), alpha=alpha, early_stopping=True, random_state=seed,
-                             max_iter=200).fit(x[idx], y[idx])
+                             max_iter=200).fit(x[rows], targets, sample_weight=sample_weight)
 
     def logit(model, idx):
         p = np.clip(model.predict_proba(x[idx])[:, 1], 1e-9, 1 - 1e-9)
         return np.log(p / (1 - p))
 
-    final = fit(np.arange(len(texts)))
-    center = float(np.mean(logit(final, np.arange(len(texts)))))
+    labelled = np.arange(len(y))
+    final = fit(labelled)
+    center = float(np.mean(logit(final, labelled)))
     blended = []
     for base_oof, splits in (cv, blocked_cv):
         z = base_oof.copy()
@@ -306,7 +383,7 @@ def _train_readout(texts, y, rules, cv, blocked_cv, *, vectors, reasons: tuple[s
     blocked = _blocked(blended[1], y, fields["raw_threshold"])
     data = {
         "format": READOUT_FORMAT, "vectors": vectors.name, "dimensions": vectors.dimensions,
-        **meta, "sentences": len(texts), "positives": int(y.sum()),
+        **meta, "sentences": len(y), "positives": int(y.sum()),
         "base_model": {"file": Path(base_path).name, "sha256": file_sha256(base_path)},
         **fields,
         "cv_blocked": {k: round(v, 4) for k, v in blocked.items()},
@@ -318,4 +395,5 @@ def _train_readout(texts, y, rules, cv, blocked_cv, *, vectors, reasons: tuple[s
                    "bias": float(final.intercepts_[1][0])},
     }
     out_path = _write(out_path, data)
-    return _report(texts, y, len(cv[1]), points, fields, hidden, out_path, blocked=blocked)
+    return _report(y, len(cv[1]), points, fields, hidden, out_path, blocked=blocked,
+                   transfer=transfer)

