@@ -120,7 +120,7 @@ _FACT_KIND_TO_CLAIM_KIND = {"date": "date", "time": "date", "year": "date", "qua
                             "percentage": "quantity", "money": "quantity"}
 _WORD = re.compile(r"\w+")
 _QUOTE = re.compile(r"[\"“][^\"”]{15,}[\"”]")
-_DIGITS = re.compile(r"\d[\d,.]*")
+_DIGITS = re.compile(r"\d(?:[\d,.]*\d)?")  # a number, separators inside only: "8" in "March 8,"
 
 
 @dataclass(frozen=True, slots=True)

@@ -15,6 +15,7 @@ from factcheck.analysis.claim_detector import (
     FactSpan,
     SentenceResult,
 )
+from factcheck.analysis.features import extract_features
 
 PUBLISHED = dt.date(2023, 3, 20)
 REFERENCE = (Path(__file__).parent / "fixtures" / "reference_article.txt").read_text(encoding="utf-8")
@@ -194,3 +195,13 @@ def test_the_rule_scorer_explains_itself():
         ["Pakistan has lost more than 80,000 lives, which is undoubtedly a high price."])
     assert "statistic: more than 80,000" in r.reasons
     assert "evaluative: undoubtedly" in r.reasons
+
+
+@pytest.mark.parametrize(("sentence", "number"), [
+    ("On March 8, the talks began.", "8"),
+    ("More than 80,000. That is the toll.", "80,000"),
+    ("Rates rose 7.5 percent.", "7.5"),
+])
+def test_the_number_reason_names_the_number_without_the_punctuation_after_it(sentence, number):
+    features = extract_features(sentence)
+    assert features.reason("shape:digit") == f"contains a number: {number}"
