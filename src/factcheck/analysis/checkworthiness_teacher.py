@@ -31,7 +31,8 @@ import numpy as np
 TRANSFER_HEADER = ("text", "teacher_probability")
 
 
-def _normalised(text: str) -> str:
+def normalised(text: str) -> str:
+    """The form two sentences are compared in: whitespace collapsed, lower case."""
     return re.sub(r"\s+", " ", text).strip().lower()
 
 
@@ -134,16 +135,16 @@ def teach(labelled_texts: Sequence[str], labels: Sequence[bool], corpus: Sequenc
     and so are those in ``leave_out`` (the sentences a model will be measured on: a student that
     learned their teacher probabilities would be measured on its own training text)."""
     started = time.perf_counter()
-    known = {_normalised(t) for t in labelled_texts}
-    kept = {_normalised(t) for t in leave_out} - known
+    known = {normalised(t) for t in labelled_texts}
+    kept = {normalised(t) for t in leave_out} - known
     unique = list(dict.fromkeys(corpus))
-    transfer = [t for t in unique if _normalised(t) not in known | kept]
+    transfer = [t for t in unique if normalised(t) not in known | kept]
     if not transfer:
         raise ValueError("the corpus has no sentences that are not already labelled or left out")
     teacher = Teacher(seed=seed).fit(labelled_texts, labels, epochs=epochs, seed=seed, log=log)
     probabilities = 1.0 / (1.0 + np.exp(-teacher.logits(transfer)))
     write_transfer(out_path, transfer, probabilities)
-    left_out = sum(1 for t in unique if _normalised(t) in kept and _normalised(t) not in known)
+    left_out = sum(normalised(t) in kept for t in unique)
     return TeacherReport(labelled=len(labelled_texts), transfer=len(transfer),
                          skipped=len(unique) - len(transfer) - left_out, left_out=left_out,
                          mean_probability=float(probabilities.mean()),

@@ -2,6 +2,8 @@
 
 Needs the `train` extra (scikit-learn); the `encoder` step also needs the `encoder` extra.
 `factcheck detector train` calls `train`; the scorers themselves never import scikit-learn.
+With a transfer file (`checkworthiness_teacher`), every model also learns from a fine-tuned
+teacher's probabilities for unlabelled sentences (`Transfer`).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from factcheck.analysis.checkworthiness_model import (
     reset_default_scorers,
     word_ngrams,
 )
+from factcheck.analysis.checkworthiness_teacher import normalised, read_transfer
 
 
 @dataclass(frozen=True, slots=True)
@@ -172,11 +175,9 @@ class Transfer:
 
     @classmethod
     def read(cls, path: Path, labelled_texts: list[str], weight: float) -> Transfer:
-        from factcheck.analysis.checkworthiness_teacher import read_transfer  # noqa: PLC0415
-
         texts, probabilities = read_transfer(path)
-        known = {" ".join(t.lower().split()) for t in labelled_texts}
-        keep = [i for i, t in enumerate(texts) if " ".join(t.lower().split()) not in known]
+        known = {normalised(t) for t in labelled_texts}
+        keep = [i for i, t in enumerate(texts) if normalised(t) not in known]
         return cls(len(labelled_texts), [texts[i] for i in keep], probabilities[keep], weight,
                    Path(path).name)
 
