@@ -138,7 +138,8 @@ def teach(labelled_texts: Sequence[str], labels: Sequence[bool], corpus: Sequenc
     known = {normalised(t) for t in labelled_texts}
     kept = {normalised(t) for t in leave_out} - known
     unique = list(dict.fromkeys(corpus))
-    transfer = [t for t in unique if normalised(t) not in known | kept]
+    excluded = known | kept
+    transfer = [t for t in unique if normalised(t) not in excluded]
     if not transfer:
         raise ValueError("the corpus has no sentences that are not already labelled or left out")
     teacher = Teacher(seed=seed).fit(labelled_texts, labels, epochs=epochs, seed=seed, log=log)
