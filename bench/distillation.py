@@ -34,7 +34,9 @@ from factcheck.analysis.checkworthiness_model import LinearModel  # noqa: E402
 from factcheck.analysis.checkworthiness_readout import ReadoutScorer  # noqa: E402
 from factcheck.analysis.checkworthiness_teacher import (  # noqa: E402
     Teacher,
+    augmented,
     normalised,
+    read_transfer,
     write_transfer,
 )
 from factcheck.analysis.checkworthiness_training import read_labelled, train  # noqa: E402
@@ -76,6 +78,9 @@ def main() -> None:
     parser.add_argument("--block", type=int, choices=range(1, 6), default=5,
                         help="the fifth held out, in sentence-id order (5: the latest debates)")
     parser.add_argument("--work", type=Path, required=True, help="folder for the trained files")
+    parser.add_argument("--augment", type=int, default=0,
+                        help="also measure students given this many teacher-labelled perturbed "
+                             "copies of each training sentence")
     args = parser.parse_args()
 
     texts, labels, _ = read_labelled(args.data)
@@ -110,13 +115,27 @@ def main() -> None:
         ap, f1 = ranking(teacher.logits(held_texts), gold)
         (work / "teacher.txt").write_text(f"{ap:.6f} {f1:.6f}\n", encoding="utf-8")
         write_transfer(transfer, corpus, 1.0 / (1.0 + np.exp(-teacher.logits(corpus))))
+        teacher.save(work / "teacher.pt")
         print(f"teacher    trained and scored in {time.perf_counter() - started:.0f} s")
+    runs: list[tuple[str, Path | None]] = [("", None), ("distilled ", transfer)]
+    if args.augment:
+        copies = work / f"augmented{args.augment}.tsv"
+        if not copies.exists():
+            teacher = Teacher(seed=0).load(work / "teacher.pt")
+            variants = augmented([texts[i] for i in rest], args.augment, seed=0)
+            write_transfer(copies, variants, 1.0 / (1.0 + np.exp(-teacher.logits(variants))))
+        both = work / f"transfer_augmented{args.augment}.tsv"
+        if not both.exists():
+            first, second = read_transfer(transfer), read_transfer(copies)
+            write_transfer(both, [*first[0], *second[0]], np.concatenate([first[1], second[1]]))
+        print(f"augmented  {sum(1 for _ in copies.open(encoding='utf-8')) - 1:,} perturbed copies")
+        runs.append((f"distilled+aug{args.augment} ", both))
     if (work / "teacher.txt").exists():
         ap, f1 = map(float, (work / "teacher.txt").read_text(encoding="utf-8").split())
         print(f"{'teacher (fine-tuned MiniLM)':36s} AP {ap:.3f}  best F1 {f1:.3f}")
 
     f1 = float("nan")
-    for tag, transfer_path in (("", None), ("distilled ", transfer)):
+    for tag, transfer_path in runs:
         model, vectors = work / f"{tag or 'plain '}model.json".replace(" ", "_"), \
             work / f"{tag or 'plain '}vectors.json".replace(" ", "_")
         if not vectors.exists():

@@ -8,6 +8,8 @@ labelled file and writes its probability for every sentence of an unlabelled cor
 speeches, `transfer` sentences); `factcheck detector train --transfer FILE` adds those sentences,
 with the teacher's probabilities as soft labels, to what the linear model and the read-out learn
 from (knowledge distillation: the scorer sees far more wording, labelled by a better judge).
+With `--augment N` it also labels N perturbed copies of each labelled sentence (`augmented`), so
+the scorer sees how the teacher's judgement moves when words go or change.
 
 Fine-tuning: mean-pooled last layer, one logistic output, binary cross-entropy, AdamW (learning
 rate 8e-5, weight decay 0.01, 6% warm-up then linear decay), batches of 32 sentences of at most 64
@@ -59,6 +61,18 @@ class Teacher:
         self.encoder = AutoModel.from_pretrained(path)
         self.head = torch.nn.Linear(self.encoder.config.hidden_size, 1)
         self.max_length = 64
+
+    def save(self, path: Path) -> None:
+        """The fine-tuned weights (a torch state file: training scratch, never shipped)."""
+        self._torch.save({"encoder": self.encoder.state_dict(), "head": self.head.state_dict()},
+                         Path(path))
+
+    def load(self, path: Path) -> Teacher:
+        state = self._torch.load(Path(path), weights_only=True)
+        self.encoder.load_state_dict(state["encoder"])
+        self.head.load_state_dict(state["head"])
+        self.encoder.eval()
+        return self
 
     def parameters(self):  # noqa: ANN201 - torch's iterator
         return [*self.encoder.parameters(), *self.head.parameters()]
@@ -115,12 +129,57 @@ class Teacher:
         return self
 
 
+_NUMBER_TOKEN = re.compile(r"\d")
+
+
+def augmented(texts: Sequence[str], copies: int, *, seed: int = 0) -> list[str]:
+    """``copies`` perturbed versions of each sentence, for the teacher to label.
+
+    The sentences a teacher labels need not be real: perturbed copies of the labelled sentences
+    show a student, through the teacher's changed judgement, which words carry it (Tang et al.,
+    "Distilling task-specific knowledge from BERT into simple neural networks", 2019). Each copy
+    drops each word with probability 0.1 and replaces it with probability 0.1 (a number by a
+    number of as many digits, any other word by a word drawn from the texts); one copy in four is
+    then cut to a contiguous stretch of at least a third of its words. Deterministic for a seed;
+    copies equal to a text or to each other are dropped."""
+    rng = np.random.default_rng(seed)
+    tokenised = [t.split() for t in texts]
+    pool = [w for words in tokenised for w in words if not _NUMBER_TOKEN.search(w)]
+    seen = {" ".join(words) for words in tokenised}
+    out: list[str] = []
+    for words in tokenised:
+        if len(words) < 3:
+            continue
+        for _ in range(copies):
+            copy: list[str] = []
+            for word in words:
+                draw = rng.random()
+                if draw < 0.1:
+                    continue
+                if draw < 0.2:
+                    if _NUMBER_TOKEN.search(word):
+                        word = re.sub(r"\d", lambda _m: str(rng.integers(10)), word)
+                    else:
+                        word = pool[int(rng.integers(len(pool)))]
+                copy.append(word)
+            if rng.random() < 0.25 and len(copy) > 3:
+                length = int(rng.integers(max(1, len(copy) // 3), len(copy) + 1))
+                start = int(rng.integers(0, len(copy) - length + 1))
+                copy = copy[start:start + length]
+            text = " ".join(copy)
+            if len(copy) >= 2 and text not in seen:
+                seen.add(text)
+                out.append(text)
+    return out
+
+
 @dataclass(frozen=True)
 class TeacherReport:
     labelled: int
-    transfer: int
+    transfer: int  # corpus sentences labelled by the teacher
     skipped: int  # corpus sentences dropped: already labelled (they keep their own label)
     left_out: int  # corpus sentences dropped: in a left-out file (kept clean for measurement)
+    augmented: int  # perturbed copies of the labelled sentences labelled by the teacher
     mean_probability: float
     seconds: float
     out_path: Path
@@ -128,12 +187,16 @@ class TeacherReport:
 
 def teach(labelled_texts: Sequence[str], labels: Sequence[bool], corpus: Sequence[str], *,
           out_path: Path, epochs: float = 2.0, seed: int = 0, leave_out: Sequence[str] = (),
+          augment: int = 0, save_path: Path | None = None,
           log: Callable[[str], object] | None = None) -> TeacherReport:
     """Fine-tune the teacher on the labelled sentences, score the corpus, write the transfer TSV.
 
     Corpus sentences that are also labelled sentences are left out (they have their own label),
     and so are those in ``leave_out`` (the sentences a model will be measured on: a student that
-    learned their teacher probabilities would be measured on its own training text)."""
+    learned their teacher probabilities would be measured on its own training text). With
+    ``augment`` N, N perturbed copies of each labelled sentence (`augmented`) are labelled too and
+    written after the corpus. ``save_path`` keeps the fine-tuned weights (a torch file, so that
+    more sentences can be labelled later without fine-tuning again)."""
     started = time.perf_counter()
     known = {normalised(t) for t in labelled_texts}
     kept = {normalised(t) for t in leave_out} - known
@@ -142,13 +205,21 @@ def teach(labelled_texts: Sequence[str], labels: Sequence[bool], corpus: Sequenc
     transfer = [t for t in unique if normalised(t) not in excluded]
     if not transfer:
         raise ValueError("the corpus has no sentences that are not already labelled or left out")
+    copies = augmented(labelled_texts, augment, seed=seed) if augment else []
+    taken = {normalised(t) for t in transfer}
+    copies = [t for t in copies if normalised(t) not in excluded and normalised(t) not in taken]
     teacher = Teacher(seed=seed).fit(labelled_texts, labels, epochs=epochs, seed=seed, log=log)
-    probabilities = 1.0 / (1.0 + np.exp(-teacher.logits(transfer)))
-    write_transfer(out_path, transfer, probabilities)
+    if save_path is not None:
+        teacher.save(save_path)
+    logits = teacher.logits(transfer)
+    if copies:  # scored apart, so the corpus's probabilities do not depend on the copies
+        logits = np.concatenate([logits, teacher.logits(copies)])
+    probabilities = 1.0 / (1.0 + np.exp(-logits))
+    write_transfer(out_path, [*transfer, *copies], probabilities)
     left_out = sum(normalised(t) in kept for t in unique)
     return TeacherReport(labelled=len(labelled_texts), transfer=len(transfer),
                          skipped=len(unique) - len(transfer) - left_out, left_out=left_out,
-                         mean_probability=float(probabilities.mean()),
+                         augmented=len(copies), mean_probability=float(probabilities.mean()),
                          seconds=time.perf_counter() - started, out_path=Path(out_path))
 
 

@@ -119,6 +119,12 @@ def teacher(
     leave_out: Annotated[list[Path] | None, typer.Option(
         "--leave-out", help="Labelled TSV whose sentences are not labelled by the teacher (the set "
         "you measure on, e.g. ct24_dev.tsv); repeatable.")] = None,
+    augment: Annotated[int, typer.Option(
+        min=0, max=20, help="Also label this many perturbed copies of each labelled sentence "
+        "(words dropped or swapped, stretches cut), written after the corpus.")] = 0,
+    save_weights: Annotated[Path | None, typer.Option(
+        "--save-weights", help="Keep the fine-tuned weights in this file (torch format; "
+        "training scratch, never shipped).")] = None,
 ) -> None:
     """Fine-tune MiniLM on DATA and write its probabilities for TEXTS, for `train --transfer`."""
     from factcheck.analysis.checkworthiness_teacher import teach  # noqa: PLC0415
@@ -146,11 +152,14 @@ def teacher(
     typer.echo(f"fine-tuning on {len(labelled):,} labelled sentences ({sum(labels):,} check-worthy)")
     try:
         report = teach(labelled, labels, corpus, out_path=out, epochs=epochs, seed=seed,
-                       leave_out=measured, log=typer.echo)
+                       leave_out=measured, augment=augment, save_path=save_weights,
+                       log=typer.echo)
     except ValueError as error:
         _fail(str(error))
     typer.echo(f"labelled         {report.transfer:,} sentences of the corpus "
                f"({report.skipped:,} left out: already labelled; "
-               f"{report.left_out:,} left out for measurement), "
-               f"mean probability {report.mean_probability:.3f}")
+               f"{report.left_out:,} left out for measurement)"
+               + (f" and {report.augmented:,} perturbed copies of the labelled sentences"
+                  if report.augmented else "")
+               + f", mean probability {report.mean_probability:.3f}")
     typer.echo(f"wrote {report.out_path} in {report.seconds:.0f} s")

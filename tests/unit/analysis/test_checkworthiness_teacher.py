@@ -9,7 +9,12 @@ import pytest
 from typer.testing import CliRunner
 
 from factcheck.analysis.checkworthiness_readout import ReadoutScorer
-from factcheck.analysis.checkworthiness_teacher import read_transfer, write_transfer
+from factcheck.analysis.checkworthiness_teacher import (
+    Teacher,
+    augmented,
+    read_transfer,
+    write_transfer,
+)
 from factcheck.analysis.checkworthiness_training import train
 from factcheck.cli.detector import app
 from tests.extras import require_encoder
@@ -155,6 +160,48 @@ def test_the_teacher_learns_and_labels_the_corpus(tmp_path):
     assert len(texts) == 4 and "We need to work together." not in texts
     assert "Crime fell 8 percent in 1999." not in texts
     assert min(p[:2]) > max(p[2:])  # the figures above the opinions and thanks
+
+
+def test_the_teacher_labels_perturbed_copies_after_the_corpus_and_keeps_its_weights(tmp_path):
+    require_encoder()
+    data = tmp_path / "tiny.tsv"
+    rows = _synthetic_rows()
+    _write_tsv(data, rows)
+    corpus = tmp_path / "corpus.tsv"
+    corpus.write_text("text\nUnemployment rose to 12 percent in 2011.\nThank you so much.\n",
+                      encoding="utf-8")
+    out, weights = tmp_path / "transfer.tsv", tmp_path / "teacher.pt"
+
+    result = CliRunner().invoke(app, ["teacher", "--data", str(data), "--texts", str(corpus),
+                                      "--out", str(out), "--epochs", "1", "--augment", "2",
+                                      "--save-weights", str(weights)])
+
+    assert result.exit_code == 0, result.output
+    texts, p = read_transfer(out)
+    copies = augmented([text for _, text, _ in rows], 2, seed=0)
+    assert texts == ["Unemployment rose to 12 percent in 2011.", "Thank you so much.", *copies]
+    assert f"and {len(copies)} perturbed copies" in result.output
+    # The kept weights score as the teacher did (the corpus was scored apart from the copies).
+    again = Teacher().load(weights).logits(texts[:2])
+    assert np.allclose(1 / (1 + np.exp(-again)), p[:2], atol=1e-4)
+
+
+def test_perturbed_copies_are_new_deterministic_and_keep_numbers_numbers():
+    texts = ["Unemployment rose to 12 percent in 2011 under the governor.",
+             "We spent $40 million on roads and bridges last year in Ohio.",
+             "Hi.",  # too short to perturb
+             "Thank you all for coming here tonight to this debate."]
+    copies = augmented(texts, 5, seed=3)
+
+    assert copies == augmented(texts, 5, seed=3) and copies != augmented(texts, 5, seed=4)
+    assert 0 < len(copies) <= 15 and len(set(copies)) == len(copies)
+    assert not set(copies) & set(texts) and "Hi." not in " ".join(copies)
+    for copy in copies:
+        words = copy.split()
+        assert len(words) >= 2
+        numbers = [w for w in words if any(c.isdigit() for c in w)]
+        assert all(w.strip("$,.%").isdigit() for w in numbers)  # a number stays a number
+    assert augmented(texts, 0) == []
 
 
 @pytest.mark.parametrize("with_transfer", [False, True])
