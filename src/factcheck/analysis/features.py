@@ -64,10 +64,7 @@ _KIND_MARKERS: dict[str, _Phrases] = {
         r"laws?", r"bills?", r"illegal", r"illegally", r"unlawful", r"signed", r"legislation",
         r"statute", r"regulations?", r"bann?ed", r"bans?", r"court", r"ruled",
         r"ruling", r"constitution(?:al)?", r"unconstitutional", r"veto(?:ed)?", r"treaty",
-        # Taxes are a law's subject only with the law in view ("tax code", "tax cuts"): on its own
-        # "your taxes" is what most of a campaign talks about, and "law: taxes" misleads.
-        r"sanctions?", r"mandate", r"tax (?:laws?|code|bills?|credits?|breaks?|cuts?|increases?|"
-        r"hikes?|rates?|reform)", r"tariffs?", r"amendment", r"executive order",
+        r"sanctions?", r"mandate", r"tax(?:es)?", r"tariffs?", r"amendment", r"executive order",
         r"legal(?:ly)?", r"prohibit(?:ed|s)?"),
 }
 

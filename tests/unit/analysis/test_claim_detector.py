@@ -205,15 +205,3 @@ def test_the_rule_scorer_explains_itself():
 def test_the_number_reason_names_the_number_without_the_punctuation_after_it(sentence, number):
     features = extract_features(sentence)
     assert features.reason("shape:digit") == f"contains a number: {number}"
-
-
-@pytest.mark.parametrize(("text", "law"), [
-    ("We will cut your taxes.", None),
-    ("They pay more taxes than anyone.", None),
-    ("The tax cuts of 2017 cost $1.5 trillion.", "law: tax cuts"),
-    ("He raised the top tax rate to 39.6 percent.", "law: tax rate"),
-    ("The bill passed the Senate in 2010.", "law: bill"),
-])
-def test_taxes_are_a_law_only_with_the_law_in_view(text, law):
-    features = extract_features(text)
-    assert (features.reason("kind:law") if "kind:law" in features.values() else None) == law
