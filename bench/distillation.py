@@ -121,8 +121,12 @@ def main() -> None:
     if args.augment:
         copies = work / f"augmented{args.augment}.tsv"
         if not copies.exists():
+            if not (work / "teacher.pt").exists():
+                raise SystemExit(f"error: {work}: the teacher's weights (teacher.pt) are missing; "
+                                 "remove transfer.tsv there to train the teacher again")
             teacher = Teacher(seed=0).load(work / "teacher.pt")
-            variants = augmented([texts[i] for i in rest], args.augment, seed=0)
+            variants = [v for v in augmented([texts[i] for i in rest], args.augment, seed=0)
+                        if normalised(v) not in excluded and normalised(v) not in held_set]
             write_transfer(copies, variants, 1.0 / (1.0 + np.exp(-teacher.logits(variants))))
         both = work / f"transfer_augmented{args.augment}.tsv"
         if not both.exists():
