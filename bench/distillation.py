@@ -125,13 +125,17 @@ def main() -> None:
                 raise SystemExit(f"error: {work}: the teacher's weights (teacher.pt) are missing; "
                                  "remove transfer.tsv there to train the teacher again")
             teacher = Teacher(seed=0).load(work / "teacher.pt")
-            variants = [v for v in augmented([texts[i] for i in rest], args.augment, seed=0)
+            learned = [texts[i] for i in rest]
+            variants = [(v, i) for v, i in augmented(learned, args.augment, seed=0)
                         if normalised(v) not in excluded and normalised(v) not in held_set]
-            write_transfer(copies, variants, 1.0 / (1.0 + np.exp(-teacher.logits(variants))))
+            write_transfer(copies, [v for v, _ in variants],
+                           1.0 / (1.0 + np.exp(-teacher.logits([v for v, _ in variants]))),
+                           copy_of=[learned[i] for _, i in variants])
         both = work / f"transfer_augmented{args.augment}.tsv"
         if not both.exists():
             first, second = read_transfer(transfer), read_transfer(copies)
-            write_transfer(both, [*first[0], *second[0]], np.concatenate([first[1], second[1]]))
+            write_transfer(both, [*first[0], *second[0]], np.concatenate([first[1], second[1]]),
+                           copy_of=[*first[2], *second[2]])
         print(f"augmented  {sum(1 for _ in copies.open(encoding='utf-8')) - 1:,} perturbed copies")
         runs.append((f"distilled+aug{args.augment} ", both))
     if (work / "teacher.txt").exists():

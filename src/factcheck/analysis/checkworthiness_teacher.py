@@ -9,7 +9,9 @@ speeches, `transfer` sentences); `factcheck detector train --transfer FILE` adds
 with the teacher's probabilities as soft labels, to what the linear model and the read-out learn
 from (knowledge distillation: the scorer sees far more wording, labelled by a better judge).
 With `--augment N` it also labels N perturbed copies of each labelled sentence (`augmented`), so
-the scorer sees how the teacher's judgement moves when words go or change.
+the scorer sees how the teacher's judgement moves when words go or change. A copy's row names the
+labelled sentence it was made from (the `copy_of` column), so that cross-validation can keep the
+copies of a fold's sentences out of the model that fold is measured on.
 
 Fine-tuning: mean-pooled last layer, one logistic output, binary cross-entropy, AdamW (learning
 rate 8e-5, weight decay 0.01, 6% warm-up then linear decay), batches of 32 sentences of at most 64
@@ -31,6 +33,7 @@ from pathlib import Path
 import numpy as np
 
 TRANSFER_HEADER = ("text", "teacher_probability")
+COPY_COLUMN = "copy_of"  # a copy's labelled sentence; empty for a corpus sentence
 
 
 def normalised(text: str) -> str:
@@ -132,8 +135,9 @@ class Teacher:
 _NUMBER_TOKEN = re.compile(r"\d")
 
 
-def augmented(texts: Sequence[str], copies: int, *, seed: int = 0) -> list[str]:
-    """``copies`` perturbed versions of each sentence, for the teacher to label.
+def augmented(texts: Sequence[str], copies: int, *, seed: int = 0) -> list[tuple[str, int]]:
+    """``copies`` perturbed versions of each sentence, for the teacher to label, each with the
+    index of the sentence it was made from.
 
     The sentences a teacher labels need not be real: perturbed copies of the labelled sentences
     show a student, through the teacher's changed judgement, which words carry it (Tang et al.,
@@ -146,8 +150,8 @@ def augmented(texts: Sequence[str], copies: int, *, seed: int = 0) -> list[str]:
     tokenised = [t.split() for t in texts]
     pool = [w for words in tokenised for w in words if not _NUMBER_TOKEN.search(w)]
     seen = {" ".join(words) for words in tokenised}
-    out: list[str] = []
-    for words in tokenised:
+    out: list[tuple[str, int]] = []
+    for origin, words in enumerate(tokenised):
         if len(words) < 3:
             continue
         for _ in range(copies):
@@ -169,7 +173,7 @@ def augmented(texts: Sequence[str], copies: int, *, seed: int = 0) -> list[str]:
             text = " ".join(copy)
             if len(copy) >= 2 and text not in seen:
                 seen.add(text)
-                out.append(text)
+                out.append((text, origin))
     return out
 
 
@@ -205,17 +209,19 @@ def teach(labelled_texts: Sequence[str], labels: Sequence[bool], corpus: Sequenc
     transfer = [t for t in unique if normalised(t) not in excluded]
     if not transfer:
         raise ValueError("the corpus has no sentences that are not already labelled or left out")
-    copies = augmented(labelled_texts, augment, seed=seed) if augment else []
     taken = {normalised(t) for t in transfer}
-    copies = [t for t in copies if normalised(t) not in excluded and normalised(t) not in taken]
+    copies = [(t, i) for t, i in (augmented(labelled_texts, augment, seed=seed) if augment else [])
+              if normalised(t) not in excluded and normalised(t) not in taken]
     teacher = Teacher(seed=seed).fit(labelled_texts, labels, epochs=epochs, seed=seed, log=log)
     if save_path is not None:
         teacher.save(save_path)
     logits = teacher.logits(transfer)
     if copies:  # scored apart, so the corpus's probabilities do not depend on the copies
-        logits = np.concatenate([logits, teacher.logits(copies)])
+        logits = np.concatenate([logits, teacher.logits([t for t, _ in copies])])
     probabilities = 1.0 / (1.0 + np.exp(-logits))
-    write_transfer(out_path, [*transfer, *copies], probabilities)
+    write_transfer(out_path, [*transfer, *(t for t, _ in copies)], probabilities,
+                   copy_of=[None] * len(transfer) + [labelled_texts[i] for _, i in copies]
+                   if copies else None)
     left_out = sum(normalised(t) in kept for t in unique)
     return TeacherReport(labelled=len(labelled_texts), transfer=len(transfer),
                          skipped=len(unique) - len(transfer) - left_out, left_out=left_out,
@@ -223,41 +229,56 @@ def teach(labelled_texts: Sequence[str], labels: Sequence[bool], corpus: Sequenc
                          seconds=time.perf_counter() - started, out_path=Path(out_path))
 
 
-def write_transfer(path: Path, texts: Sequence[str], probabilities: Sequence[float]) -> None:
+def write_transfer(path: Path, texts: Sequence[str], probabilities: Sequence[float],
+                   copy_of: Sequence[str | None] | None = None) -> None:
+    """The transfer TSV: text and teacher probability, and with ``copy_of`` (one per text: the
+    labelled sentence a copy was made from, None for a corpus sentence) a third column."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(path.name + ".partial")
     with partial.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\",
                             lineterminator="\n")
-        writer.writerow(TRANSFER_HEADER)
-        for text, probability in zip(texts, probabilities, strict=True):
-            writer.writerow((re.sub(r"\s+", " ", text).strip(), f"{float(probability):.4f}"))
+        writer.writerow((*TRANSFER_HEADER, COPY_COLUMN) if copy_of is not None else TRANSFER_HEADER)
+        origins = copy_of if copy_of is not None else [None] * len(texts)
+        for text, probability, origin in zip(texts, probabilities, origins, strict=True):
+            row = (re.sub(r"\s+", " ", text).strip(), f"{float(probability):.4f}")
+            if copy_of is not None:
+                row = (*row, re.sub(r"\s+", " ", origin or "").strip())
+            writer.writerow(row)
     partial.replace(path)
 
 
-def read_transfer(path: Path) -> tuple[list[str], np.ndarray]:
-    """Sentences and teacher probabilities from a transfer TSV; a clear ValueError otherwise."""
+def read_transfer(path: Path) -> tuple[list[str], np.ndarray, list[str | None]]:
+    """Sentences, teacher probabilities and, per sentence, the labelled sentence it is a copy of
+    (None for a corpus sentence, and for every sentence of a file without the `copy_of` column)
+    from a transfer TSV; a clear ValueError otherwise."""
     path = Path(path)
     texts: list[str] = []
     probabilities: list[float] = []
+    origins: list[str | None] = []
     with path.open(encoding="utf-8", newline="") as handle:
         rows = csv.reader(handle, delimiter="\t", quoting=csv.QUOTE_NONE, escapechar="\\")
         header = tuple(h.strip() for h in next(rows, []))
-        if header != TRANSFER_HEADER:
+        if header not in (TRANSFER_HEADER, (*TRANSFER_HEADER, COPY_COLUMN)):
             raise ValueError(f"{path}: not a transfer file (expected the columns "
-                             f"{' and '.join(TRANSFER_HEADER)}; write one with "
-                             f"`factcheck detector teacher`)")
+                             f"{' and '.join(TRANSFER_HEADER)}, and optionally {COPY_COLUMN}; "
+                             f"write one with `factcheck detector teacher`)")
+        expected = "a text, a probability and the copied sentence (or nothing)" \
+            if len(header) == 3 else "a text and a probability"
         for line, row in enumerate(rows, start=2):
             try:
-                text, value = row
+                text, value, *origin = row
                 probability = float(value)
             except ValueError:
-                raise ValueError(f"{path}, line {line}: expected a text and a probability") from None
+                raise ValueError(f"{path}, line {line}: expected {expected}") from None
+            if len(row) != len(header):
+                raise ValueError(f"{path}, line {line}: expected {expected}")
             if not 0.0 <= probability <= 1.0 or not text.strip():
                 raise ValueError(f"{path}, line {line}: expected a text and a probability in [0, 1]")
             texts.append(text)
             probabilities.append(probability)
+            origins.append(origin[0] if origin and origin[0].strip() else None)
     if not texts:
         raise ValueError(f"{path}: no sentences")
-    return texts, np.array(probabilities)
+    return texts, np.array(probabilities), origins

@@ -3,7 +3,8 @@
 Needs the `train` extra (scikit-learn); the `encoder` step also needs the `encoder` extra.
 `factcheck detector train` calls `train`; the scorers themselves never import scikit-learn.
 With a transfer file (`checkworthiness_teacher`), every model also learns from a fine-tuned
-teacher's probabilities for unlabelled sentences (`Transfer`).
+teacher's probabilities for unlabelled sentences (`Transfer`); perturbed copies of a labelled
+sentence in it are kept out of the models of the folds that sentence is measured in.
 """
 
 from __future__ import annotations
@@ -58,6 +59,7 @@ class TrainReport:
     # Unlabelled sentences learned from with a teacher's probabilities (`--transfer`); the teacher
     # saw every fold's labels, so with them the out-of-fold figures above lean optimistic.
     transfer: int = 0
+    copies: int = 0  # of them, perturbed copies of labelled sentences (kept out of their folds)
 
 
 def read_labelled(path: Path) -> tuple[list[str], list[bool], list[str]]:
@@ -154,6 +156,7 @@ def _report(y, folds, points, fields, terms, out_path, blocked=None, transfer=No
         raw_high_priority_threshold=fields["raw_high_priority_threshold"], terms=terms,
         out_path=out_path, size_bytes=out_path.stat().st_size, **(blocked or {}),
         transfer=len(transfer.texts) if transfer is not None else 0,
+        copies=transfer.copies if transfer is not None else 0,
     )
 
 
@@ -161,13 +164,18 @@ def _report(y, folds, points, fields, terms, out_path, blocked=None, transfer=No
 class Transfer:
     """Unlabelled sentences with a teacher's probabilities, as extra training rows.
 
-    Their rows come after the labelled sentences' (index ``labelled + i``)."""
+    Their rows come after the labelled sentences' (index ``labelled + i``). ``copy_of`` holds, per
+    transfer sentence, the index of the labelled sentence it is a perturbed copy of (the first of
+    that text), or -1: a fold's model does not learn from the copies of the sentences it is
+    measured on, which would hand it their labels through the teacher."""
 
     labelled: int
     texts: list[str]
     probabilities: np.ndarray
     weight: float = 1.0
     source: str | None = None
+    copy_of: np.ndarray | None = None
+    same_text: np.ndarray | None = None  # per labelled sentence, the first index of its text
 
     @classmethod
     def none(cls, labelled: int) -> Transfer:
@@ -175,18 +183,36 @@ class Transfer:
 
     @classmethod
     def read(cls, path: Path, labelled_texts: list[str], weight: float) -> Transfer:
-        texts, probabilities = read_transfer(path)
-        known = {normalised(t) for t in labelled_texts}
-        keep = [i for i, t in enumerate(texts) if normalised(t) not in known]
+        texts, probabilities, origins = read_transfer(path)
+        first: dict[str, int] = {}
+        same_text = np.array([first.setdefault(normalised(t), i)
+                              for i, t in enumerate(labelled_texts)], dtype=np.int64)
+        keep = [i for i, t in enumerate(texts) if normalised(t) not in first]
+        copy_of = np.array([first.get(normalised(origins[i]), -1) if origins[i] else -1
+                            for i in keep], dtype=np.int64)
         return cls(len(labelled_texts), [texts[i] for i in keep], probabilities[keep], weight,
-                   Path(path).name)
+                   Path(path).name, copy_of, same_text)
+
+    @property
+    def copies(self) -> int:
+        return int((self.copy_of >= 0).sum()) if self.copy_of is not None else 0
 
     def documents(self, idx: np.ndarray) -> np.ndarray:
         """Rows whose words the vocabulary and idf are fitted on: the labelled ones, the transfer."""
-        return np.concatenate([idx, self._rows()]) if self.texts else idx
+        return np.concatenate([idx, self._rows(idx)]) if self.texts else idx
 
-    def _rows(self) -> np.ndarray:
-        return np.arange(self.labelled, self.labelled + len(self.texts))
+    def _rows(self, idx: np.ndarray) -> np.ndarray:
+        """The transfer rows a model trained on the labelled ``idx`` may learn from: all but the
+        copies of labelled sentences outside ``idx`` (or of the same text as one)."""
+        rows = np.arange(self.labelled, self.labelled + len(self.texts))
+        if not self.copies:
+            return rows
+        outside = np.ones(self.labelled, dtype=bool)
+        outside[idx] = False
+        withheld = np.zeros(self.labelled, dtype=bool)
+        withheld[self.same_text[outside]] = True
+        keep = (self.copy_of < 0) | ~withheld[np.maximum(self.copy_of, 0)]
+        return rows[keep]
 
     def rows(self, idx: np.ndarray, y: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
         """Training rows, targets and sample weights (None without transfer sentences): the
@@ -194,18 +220,18 @@ class Transfer:
         ``weight · p``) and as not (``weight · (1 − p)``): the soft label's cross-entropy."""
         if not self.texts:
             return idx, y[idx], None
-        extra = self._rows()
+        extra = self._rows(idx)
+        p = self.probabilities[extra - self.labelled]
         ones = np.ones(len(extra), dtype=bool)
         return (np.concatenate([idx, extra, extra]),
                 np.concatenate([y[idx], ones, ~ones]),
-                np.concatenate([np.ones(len(idx)), self.weight * self.probabilities,
-                                self.weight * (1.0 - self.probabilities)]))
+                np.concatenate([np.ones(len(idx)), self.weight * p, self.weight * (1.0 - p)]))
 
     def meta(self) -> dict:
         if not self.texts:
             return {}
         return {"transfer": {"file": self.source, "sentences": len(self.texts),
-                             "weight": self.weight,
+                             "copies": self.copies, "weight": self.weight,
                              "mean_probability": round(float(self.probabilities.mean()), 4)}}
 
 

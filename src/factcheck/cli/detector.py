@@ -74,9 +74,11 @@ def train(
         _fail(f"{error.filename or out}: {error.strerror}")
     typer.echo(f"sentences        {report.sentences} ({report.positives} check-worthy)")
     if report.transfer:
+        copies = (f", {report.copies} of them copies of labelled sentences (each kept out of the "
+                  f"folds its sentence is measured in)" if report.copies else "")
         typer.echo(f"transfer         {report.transfer} sentences with the teacher's probabilities "
-                   f"(weight {transfer_weight:g}); the teacher saw every fold's labels, so the "
-                   f"out-of-fold figures below lean optimistic")
+                   f"(weight {transfer_weight:g}{copies}); the teacher saw every fold's labels, so "
+                   f"the out-of-fold figures below lean optimistic")
     _print_model(report, f"{report.terms} terms")
     if report.encoder is not None:
         typer.echo("encoder model (the linear model + a read-out of the embedding and rules)")
@@ -113,7 +115,8 @@ def teacher(
                                              "(as for train); repeatable.")],
     texts: Annotated[list[Path], typer.Option("--texts", help="Unlabelled sentences for it to label: "
                                               "TSV with a `text` column or JSON lines; repeatable.")],
-    out: Annotated[Path, typer.Option("--out", help="Transfer TSV to write (text, teacher_probability).")],
+    out: Annotated[Path, typer.Option("--out", help="Transfer TSV to write (text, "
+                                      "teacher_probability; with --augment also copy_of).")],
     epochs: Annotated[float, typer.Option(min=0.1, max=10.0, help="Fine-tuning epochs.")] = 2.0,
     seed: Annotated[int, typer.Option(help="Random seed (initial head, batch order).")] = 0,
     leave_out: Annotated[list[Path] | None, typer.Option(

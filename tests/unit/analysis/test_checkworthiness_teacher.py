@@ -24,10 +24,21 @@ from tests.unit.analysis.test_checkworthiness_model import _synthetic_rows, _wri
 def test_a_transfer_file_round_trips(tmp_path):
     path = tmp_path / "t.tsv"
     write_transfer(path, ["Taxes rose 4% in 2020.", "A tab\there\tand  spaces."], [0.91234, 0.05])
-    texts, probabilities = read_transfer(path)
+    texts, probabilities, copy_of = read_transfer(path)
     assert texts == ["Taxes rose 4% in 2020.", "A tab here and spaces."]
     assert probabilities.tolist() == [0.9123, 0.05]
+    assert copy_of == [None, None]
     assert not path.with_name("t.tsv.partial").exists()
+    assert path.read_text(encoding="utf-8").splitlines()[0] == "text\tteacher_probability"
+
+
+def test_a_transfer_file_with_copies_names_the_sentence_each_was_copied_from(tmp_path):
+    path = tmp_path / "t.tsv"
+    write_transfer(path, ["Crime fell in 1999.", "Taxes rose 4%."], [0.7, 0.8],
+                   copy_of=[None, "Taxes  rose 4% in 2020."])
+    texts, probabilities, copy_of = read_transfer(path)
+    assert texts == ["Crime fell in 1999.", "Taxes rose 4%."]
+    assert copy_of == [None, "Taxes rose 4% in 2020."]
 
 
 @pytest.mark.parametrize(("content", "message"), [
@@ -36,6 +47,9 @@ def test_a_transfer_file_round_trips(tmp_path):
     ("text\tteacher_probability\nHello there.\tlikely\n", "line 2: expected a text and a probability"),
     ("text\tteacher_probability\nonly one column\n", "line 2"),
     ("text\tteacher_probability\n", "no sentences"),
+    ("text\tteacher_probability\nHello.\t0.5\textra\n", "line 2: expected a text and a probability"),
+    ("text\tteacher_probability\tcopy_of\nHello.\t0.5\n", "line 2: expected a text, a probability"),
+    ("text\tprobability\tcopy_of\nHello there.\t0.5\t\n", "not a transfer file"),
 ])
 def test_a_bad_transfer_file_is_refused_with_the_line(tmp_path, content, message):
     path = tmp_path / "t.tsv"
@@ -65,7 +79,7 @@ def test_training_learns_the_teachers_probabilities_for_transfer_sentences(tmp_p
 
     assert report.sentences == 40 and report.transfer == 30  # the labelled sentence left out
     meta = json.loads(out.read_text(encoding="utf-8"))
-    assert meta["transfer"] == {"file": "transfer.tsv", "sentences": 30, "weight": 1.0,
+    assert meta["transfer"] == {"file": "transfer.tsv", "sentences": 30, "copies": 0, "weight": 1.0,
                                 "mean_probability": probability}
     weight = meta["terms"]["zorblat"][1]
     assert np.sign(weight) == sign
@@ -156,7 +170,7 @@ def test_the_teacher_learns_and_labels_the_corpus(tmp_path):
     assert result.exit_code == 0, result.output
     assert ("4 sentences of the corpus (1 left out: already labelled; 1 left out for measurement)"
             in result.output)
-    texts, p = read_transfer(out)
+    texts, p, _ = read_transfer(out)
     assert len(texts) == 4 and "We need to work together." not in texts
     assert "Crime fell 8 percent in 1999." not in texts
     assert min(p[:2]) > max(p[2:])  # the figures above the opinions and thanks
@@ -177,9 +191,12 @@ def test_the_teacher_labels_perturbed_copies_after_the_corpus_and_keeps_its_weig
                                       "--save-weights", str(weights)])
 
     assert result.exit_code == 0, result.output
-    texts, p = read_transfer(out)
-    copies = augmented([text for _, text, _ in rows], 2, seed=0)
-    assert texts == ["Unemployment rose to 12 percent in 2011.", "Thank you so much.", *copies]
+    texts, p, copy_of = read_transfer(out)
+    labelled = [text for _, text, _ in rows]
+    copies = augmented(labelled, 2, seed=0)
+    assert texts == ["Unemployment rose to 12 percent in 2011.", "Thank you so much.",
+                     *(copy for copy, _ in copies)]
+    assert copy_of == [None, None, *(labelled[i] for _, i in copies)]
     assert f"and {len(copies)} perturbed copies" in result.output
     # The kept weights score as the teacher did (the corpus was scored apart from the copies).
     again = Teacher().load(weights).logits(texts[:2])
@@ -191,17 +208,49 @@ def test_perturbed_copies_are_new_deterministic_and_keep_numbers_numbers():
              "We spent $40 million on roads and bridges last year in Ohio.",
              "Hi.",  # too short to perturb
              "Thank you all for coming here tonight to this debate."]
-    copies = augmented(texts, 5, seed=3)
+    pairs = augmented(texts, 5, seed=3)
+    copies = [copy for copy, _ in pairs]
 
-    assert copies == augmented(texts, 5, seed=3) and copies != augmented(texts, 5, seed=4)
+    assert pairs == augmented(texts, 5, seed=3) and pairs != augmented(texts, 5, seed=4)
     assert 0 < len(copies) <= 15 and len(set(copies)) == len(copies)
-    assert not set(copies) & set(texts) and "Hi." not in " ".join(copies)
-    for copy in copies:
+    assert not set(copies) & set(texts) and 2 not in {i for _, i in pairs}
+    for copy, origin in pairs:
         words = copy.split()
         assert len(words) >= 2
+        assert len(set(words) & set(texts[origin].split())) >= len(words) // 2  # made from it
         numbers = [w for w in words if any(c.isdigit() for c in w)]
         assert all(w.strip("$,.%").isdigit() for w in numbers)  # a number stays a number
     assert augmented(texts, 0) == []
+
+
+@pytest.mark.parametrize("named", [False, True])
+def test_cross_validation_keeps_the_copies_of_a_folds_sentences_out_of_its_model(tmp_path, named):
+    # Labels that the words cannot predict (each sentence its own made-up words, labels at
+    # random): only copies of a measured sentence, carrying its label, could score it right.
+    rng = np.random.default_rng(1)
+    def made_up(i):
+        return "".join(chr(ord("a") + d) for d in divmod(i, 26))
+
+    rows = [(i, " ".join(f"{w}{made_up(i)}" for w in ("vor", "tel", "mas", "dun", "pik", "sol")),
+             "Yes" if rng.random() < 0.5 else "No") for i in range(60)]
+    data = tmp_path / "random.tsv"
+    _write_tsv(data, rows)
+    copies = [(" ".join(text.split()[k:k + 5]), text, 1.0 if label == "Yes" else 0.0)
+              for _, text, label in rows for k in (0, 1)]
+    transfer = tmp_path / "copies.tsv"
+    write_transfer(transfer, [c for c, _, _ in copies], [p for _, _, p in copies],
+                   copy_of=[o for _, o, _ in copies] if named else None)
+    out = tmp_path / "model.json"
+
+    report = train([data], out_path=out, folds=3, transfer_path=transfer)
+
+    meta = json.loads(out.read_text(encoding="utf-8"))
+    assert meta["transfer"]["copies"] == (120 if named else 0)
+    assert "voraa" in meta["terms"]  # the model fitted on everything learns from every copy
+    if named:  # nothing of a measured sentence reached its fold's model: chance, all "Yes" at best
+        assert report.best_cv_f1 < 0.75
+    else:  # unnamed copies are ordinary transfer sentences and hand each fold its labels
+        assert report.best_cv_f1 > 0.95
 
 
 @pytest.mark.parametrize("with_transfer", [False, True])
