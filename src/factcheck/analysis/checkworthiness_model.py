@@ -105,6 +105,11 @@ def word_ngrams(text: str) -> list[str]:
     return tokens + [f"{a} {b}" for a, b in zip(tokens, tokens[1:])]
 
 
+def shown_term(term: str) -> str:
+    """An n-gram as a checker reads it: the "0" that every number was folded to is "[number]"."""
+    return " ".join("[number]" if word == "0" else word for word in term.split())
+
+
 def _readable(term: str) -> bool:
     return not all(word in _PLAIN for word in term.split())
 
@@ -182,7 +187,7 @@ class LinearModel:
                 if term in owner:
                     by_reason[owner[term]] = by_reason.get(owner[term], 0.0) + vw / norm
                 elif abs(vw / norm) >= self.min_wording and _readable(term):
-                    contributions.append((f"wording: '{term}'", vw / norm))
+                    contributions.append((f"wording: '{shown_term(term)}'", vw / norm))
         contributions += [(reason, w) for reason, w in by_reason.items() if w]
         contributions.sort(key=lambda c: -abs(c[1]))
         return z, contributions

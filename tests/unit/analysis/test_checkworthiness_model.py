@@ -9,6 +9,7 @@ from factcheck.analysis.checkworthiness_model import (
     MODEL_PATH,
     LinearModel,
     linear_scorer,
+    shown_term,
     word_ngrams,
 )
 from factcheck.analysis.checkworthiness_training import read_labelled, train
@@ -48,6 +49,14 @@ def test_reasons_name_wording_and_rules():
     assert result.is_claim
     assert "statistic: 7.9 percent" in result.reasons
     assert any(r.startswith("wording: '") for r in result.reasons)
+
+
+def test_wording_reasons_show_a_folded_number_as_a_number():
+    assert shown_term("0 people") == "[number] people"
+    assert shown_term("unemployment") == "unemployment"
+    [result] = ClaimDetector().score_sentences(["The army killed 80,000 people in 2011."])
+    wording = [r for r in result.reasons if r.startswith("wording: '")]
+    assert wording and not any(" 0" in r or "'0" in r for r in wording)
 
 
 def test_word_ngrams_fold_numbers_and_apostrophes():
