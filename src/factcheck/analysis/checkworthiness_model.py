@@ -151,13 +151,24 @@ class LinearModel:
         least ``min_wording``. The n-grams inside what a rule found ("march" and "0" in the date
         "March 8", "said" for the attribution) count towards that rule's reason, not as wording:
         the date, the figure, the source are what a checker checks. The person an attribution
-        names counts towards "attributed to …" rather than as a reason of its own."""
+        names counts towards "attributed to …" rather than as a reason of its own, and a number or
+        a marker inside a date or figure counts towards that fact ("statistic: more than 80,000",
+        not also "comparison: more than" and "contains a number: 80,000"). Only the names change:
+        the logit is the same."""
         fired = features.values()
         reason = {name: features.reason(name) for name in fired}
         for name in ("fact:person", "fact:organization"):
             if name in reason and reason.get("kind:attribution") == (
                     "attributed to " + reason[name].partition(": ")[2]):
                 reason[name] = reason["kind:attribution"]
+        facts = [m for m in features.markers if m.feature.startswith("fact:")]
+        for marker in features.markers:
+            if marker.feature == "shape:digit" or (
+                    marker.feature.startswith("kind:") and marker.feature != "kind:attribution"):
+                holder = next((f for f in facts if f.start <= marker.start and marker.end <= f.end),
+                              None)
+                if holder is not None:
+                    reason[marker.feature] = reason[holder.feature]
         by_reason: dict[str, float] = {}
         z = self.bias
         for name, value in fired.items():

@@ -59,6 +59,19 @@ def test_wording_reasons_show_a_folded_number_as_a_number():
     assert wording and not any(" 0" in r or "'0" in r for r in wording)
 
 
+def test_a_number_inside_a_date_or_figure_is_named_once():
+    model = LinearModel.load()
+    features = extract_features("On March 8, the ministry said more than 80,000 people had left.")
+    assert "shape:digit" in features.values()  # the rule fires and still counts
+    _, reasons = model.logit(features)
+    names = [r for r, _ in reasons]
+    assert "date: March 8" in names
+    assert not any(r.startswith("contains a number") for r in names)
+    [result] = ClaimDetector().score_sentences(["Pakistan has lost more than 80,000 lives."])
+    assert "statistic: more than 80,000" in result.reasons
+    assert not any(r.startswith(("contains a number", "comparison")) for r in result.reasons)
+
+
 def test_word_ngrams_fold_numbers_and_apostrophes():
     assert word_ngrams("It’s 80,000 lives") == ["it's", "0", "lives", "it's 0", "0 lives"]
 
